@@ -1,0 +1,1 @@
+"""pre-commit hooks that keep Django migrations honest."""
