@@ -49,7 +49,7 @@ class Config(NamedTuple):
     def is_excluded(self, path: str) -> bool:
         if not self.exclude:
             return False
-        spec = pathspec.PathSpec.from_lines("gitwildmatch", self.exclude)
+        spec = pathspec.GitIgnoreSpec.from_lines(self.exclude)
         return spec.match_file(path)
 
     def keep(self, findings: Iterable[Finding]) -> list[Finding]:
@@ -126,7 +126,7 @@ def load_config(hook_id: str | None, schema: Schema, root: str = ".") -> Config:
             else:
                 options[key] = value
     try:
-        pathspec.PathSpec.from_lines("gitwildmatch", exclude)
+        pathspec.GitIgnoreSpec.from_lines(exclude)
     except Exception as exc:  # pathspec raises several error types for bad patterns
         raise HookError(f"{prefix} exclude: invalid pattern: {exc}") from None
     return Config(tuple(exclude), frozenset(ignore), options)

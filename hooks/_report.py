@@ -18,7 +18,7 @@ FORMATS = ("text", "json", "github")
 
 # flake8's inline-suppression syntax: "noqa", "noqa: DMH301", "NOQA:DMH301,DMH302" after a "#".
 NOQA_RE = re.compile(
-    r"# noqa(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+[A-Z][0-9]+)*))?",
+    r"# noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?",
     re.IGNORECASE,
 )
 

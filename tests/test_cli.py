@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import pytest
+
+from hooks.cli import all_rules, main
+
+
+def test_rules_lists_every_code(capsys):
+    assert main(["rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == [rule.code for rule in all_rules()]
+    assert any(line.startswith("DMH301  ") for line in lines)
+
+
+def test_explain_known_code(capsys):
+    assert main(["explain", "dmh301"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("DMH301 ")
+    assert "Why is this bad?" in out
+    assert "How to fix" in out
+
+
+def test_explain_unknown_code_exit_2(capsys):
+    assert main(["explain", "DMH999"]) == 2
+    assert capsys.readouterr().err == (
+        "django-migration-hooks: error: unknown code 'DMH999'; `django-migration-hooks rules` "
+        "lists them\n"
+    )
+
+
+def test_check_outside_git_exit_2(tmp_path, capsys):
+    assert main(["check", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"django-migration-hooks: error: {tmp_path} is not inside a git repository\n"
+    )
+
+
+def test_check_missing_dir_exit_2(tmp_path, capsys):
+    assert main(["check", str(tmp_path / "nope")]) == 2
+    assert capsys.readouterr().err == (
+        f"django-migration-hooks: error: {tmp_path / 'nope'}: not a directory\n"
+    )
+
+
+def test_no_command_is_usage_error(capsys):
+    with pytest.raises(SystemExit) as excinfo:
+        main([])
+    assert excinfo.value.code == 2
