@@ -166,3 +166,40 @@ def check_ignore(paths: Iterable[str], cwd: str = ".") -> dict[str, IgnoreMatch]
         if source and not pattern.startswith("!"):
             result[path] = IgnoreMatch(source, int(line), pattern)
     return result
+
+
+def cat_files(names: Sequence[str], cwd: str = ".") -> list[bytes | None]:
+    """Contents of many objects in one `git cat-file --batch`, None for each missing one.
+
+    A name is anything git accepts: a blob id, `REF:path`, or `:path` for the index.
+    """
+    if not names:
+        return []
+    if any("\n" in name for name in names):
+        raise ValueError("object names cannot contain newlines")
+    try:
+        proc = subprocess.run(
+            ("git", "cat-file", "--batch"),
+            cwd=cwd,
+            input=("\n".join(names) + "\n").encode("utf-8", "surrogateescape"),
+            capture_output=True,
+        )
+    except FileNotFoundError:
+        raise HookError("git is not installed or not on PATH") from None
+    if proc.returncode != 0:
+        message = proc.stderr.decode(errors="replace").strip().splitlines() or ["(no output)"]
+        raise HookError(f"git cat-file failed: {message[-1]}")
+    out = proc.stdout
+    result: list[bytes | None] = []
+    pos = 0
+    for _ in names:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split(b" ")
+        pos = end + 1
+        if len(header) != 3 or not header[2].isdigit():  # "<name> missing" / "ambiguous"
+            result.append(None)
+            continue
+        size = int(header[2])
+        result.append(out[pos : pos + size] if header[1] == b"blob" else None)
+        pos += size + 1
+    return result
