@@ -12,14 +12,16 @@ ignore = ["DMH303"]              # per-hook exclude/ignore add to the global one
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple
-
-import pathspec
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hooks._report import Finding, HookError
+
+if TYPE_CHECKING:
+    import pathspec
 
 if sys.version_info >= (3, 11):  # pragma: no cover
     import tomllib
@@ -49,14 +51,20 @@ class Config(NamedTuple):
     def is_excluded(self, path: str) -> bool:
         if not self.exclude:
             return False
-        spec = pathspec.GitIgnoreSpec.from_lines(self.exclude)
-        return spec.match_file(path)
+        return _spec(self.exclude).match_file(path)
 
     def keep(self, findings: Iterable[Finding]) -> list[Finding]:
         return [f for f in findings if f.code not in self.ignore and not self.is_excluded(f.path)]
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.options.get(name, default)
+
+
+@functools.cache
+def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    import pathspec  # imported only when a configuration excludes something
+
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 def _check_type(where: str, value: object, kind: str) -> None:
@@ -125,8 +133,9 @@ def load_config(hook_id: str | None, schema: Schema, root: str = ".") -> Config:
                 ignore.update(c.upper() for c in value)
             else:
                 options[key] = value
-    try:
-        pathspec.GitIgnoreSpec.from_lines(exclude)
-    except Exception as exc:  # pathspec raises several error types for bad patterns
-        raise HookError(f"{prefix} exclude: invalid pattern: {exc}") from None
+    if exclude:
+        try:
+            _spec(tuple(exclude))
+        except Exception as exc:  # pathspec raises several error types for bad patterns
+            raise HookError(f"{prefix} exclude: invalid pattern: {exc}") from None
     return Config(tuple(exclude), frozenset(ignore), options)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from hooks import _git
-from hooks._hook import package_version
+from hooks._hook import VersionAction
 from hooks._report import Finding, HookError, Rule, add_format_argument, handles_errors, report
 
 PROG = "django-migration-hooks"
@@ -66,7 +66,7 @@ def explain(code: str) -> str:
 @handles_errors(PROG)
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True)
     check_parser = sub.add_parser("check", help="run every repository-wide check, as CI would")
     check_parser.add_argument("path", nargs="?", default=".")
