@@ -13,6 +13,10 @@ class CommandSite(NamedTuple):
     the command as written in the file; `lines` is the range of file lines it spans, so the word
     `makemigrations` can be located in the file as written. `context` names where it runs
     (e.g. "Procfile release", "Dockerfile RUN", "GitHub Actions job test").
+
+    `dev` marks a command only a person runs by hand (a Makefile/justfile/Invoke target that no
+    deploy target reaches, a dev-helper script): it counts only when it runs on a remote host or
+    when a deploy config runs `unit` (the target, task or script name).
     """
 
     text: str | None
@@ -21,3 +25,5 @@ class CommandSite(NamedTuple):
     col: int
     end_line: int
     context: str
+    dev: bool = False
+    unit: str = ""
