@@ -16,6 +16,10 @@ EXIT_ERROR = 2
 
 FORMATS = ("text", "json", "github")
 
+# Rules that are advice rather than a certain defect: GitHub annotations show them as warnings.
+# They still fail the hook (pre-commit only shows the output of a failing hook).
+WARNING_CODES = frozenset({"DMH303"})
+
 # flake8's inline-suppression syntax: "noqa", "noqa: DMH301", "NOQA:DMH301,DMH302" after a "#".
 NOQA_RE = re.compile(
     r"# noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?",
@@ -73,7 +77,8 @@ def format_findings(findings: Iterable[Finding], fmt: str) -> str:
         return json.dumps([f._asdict() for f in ordered], indent=2)
     if fmt == "github":
         return "\n".join(
-            f"::error file={_gh(f.path)},line={f.line},col={f.col},title={f.code}::"
+            f"::{'warning' if f.code in WARNING_CODES else 'error'} file={_gh_property(f.path)},"
+            f"line={f.line},col={f.col},title={f.code}::"
             f"{_gh(f.message + (f' (fix: {f.hint})' if f.hint else ''))}"
             for f in ordered
         )
@@ -82,6 +87,10 @@ def format_findings(findings: Iterable[Finding], fmt: str) -> str:
 
 def _gh(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(value: str) -> str:
+    return _gh(value).replace(":", "%3A").replace(",", "%2C")
 
 
 def report(findings: Iterable[Finding], fmt: str = "text") -> int:
@@ -118,6 +127,10 @@ def handles_errors(prog: str) -> Callable[[Callable[..., int]], Callable[..., in
                 return error(prog, str(exc))
             except KeyboardInterrupt:
                 return error(prog, "interrupted")
+            except BrokenPipeError:
+                # the reader went away (`... | head`): stop quietly, as coreutils do
+                sys.stderr.close()
+                return EXIT_ERROR
             except RecursionError:
                 return error(prog, "input nested too deeply to analyse")
             except Exception as exc:  # pragma: no cover - last-resort guard

@@ -72,9 +72,16 @@ def test_json_format():
 
 
 def test_github_format_escapes():
-    finding = Finding("a b/x", 1, 1, "DMH205", "100% new\nline")
+    finding = Finding("a b/x,y:z", 1, 1, "DMH205", "100% new\nline")
     assert format_findings([finding], "github") == (
-        "::error file=a b/x,line=1,col=1,title=DMH205::100%25 new%0Aline"
+        "::error file=a b/x%2Cy%3Az,line=1,col=1,title=DMH205::100%25 new%0Aline"
+    )
+
+
+def test_github_format_warning_rule():
+    finding = Finding("Procfile", 1, 31, "DMH303", "fake")
+    assert format_findings([finding], "github") == (
+        "::warning file=Procfile,line=1,col=31,title=DMH303::fake"
     )
 
 
