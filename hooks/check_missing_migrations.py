@@ -1,0 +1,791 @@
+"""check-missing-migrations: model changes that have no migration, as Django itself sees them.
+
+The Django tier runs `_django_runner.py` under the *project's* interpreter: the project's own
+`makemigrations` command in dry-run, non-interactive mode, every database on the dummy backend,
+no system checks, nothing written. Its JSON (pending operations and conflicting leaf nodes per
+app) becomes findings at the model's source line. Results are cached on the content of the
+repository's Python and dependency files, the interpreter and the settings.
+
+The static tier (no project environment) lives in `hooks._static_check`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import importlib
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
+
+from hooks._hook import parser as hook_parser
+from hooks._report import Finding, HookError, Rule, handles_errors
+
+HOOK_ID = "check-missing-migrations"
+MODES = ("auto", "django", "static")
+SCHEMA: Mapping[str, str] = {
+    "mode": "str",
+    "python": "str",
+    "settings": "str",
+    "projects": "list[str]",
+    "env": "dict[str, str]",
+    "ignore-apps": "list[str]",
+    "include-third-party": "bool",
+    "cache": "bool",
+}
+RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_django_runner.py")
+RUNNER_MARKER = "@@django-migration-hooks-runner@@"
+RUNNER_NO_DJANGO = 3
+CACHE_FORMAT = "1"
+
+# files whose change can change the verdict although they are not Python files of an app
+DEPENDENCY_RE = re.compile(
+    r"(^|/)(requirements[^/]*\.(txt|in)|requirements/[^/]+\.(txt|in)|constraints[^/]*\.txt"
+    r"|pyproject\.toml|setup\.(cfg|py)|poetry\.lock|uv\.lock|pdm\.lock|Pipfile(\.lock)?)$"
+)
+ENTRY_POINTS = frozenset({"manage.py", "wsgi.py", "asgi.py"})
+APP_MARKERS = ("models.py", "models", "apps.py", "migrations")
+# environment variables that differ between otherwise identical runs: not part of the cache key
+VOLATILE_ENV = re.compile(
+    r"^(PRE_COMMIT.*|SKIP|PWD|OLDPWD|SHLVL|_|COLUMNS|LINES|TERM.*|SSH_.*|DISPLAY|WINDOWID"
+    r"|XDG_SESSION.*|XDG_RUNTIME_DIR|PYTEST_.*|COV_CORE_.*|GIT_.*|DJANGO_MIGRATION_HOOKS_.*)$"
+)
+
+DJANGO_RULES = (
+    Rule(
+        "DMH101",
+        "missing-migration",
+        HOOK_ID,
+        "A model differs from the state its app's migrations build: Django's autodetector "
+        "(through the project's own makemigrations command) would write a migration.",
+        "The database schema is built from migrations, not from models. A model change "
+        "committed without its migration works locally (where makemigrations was run) and "
+        "breaks elsewhere: tests, colleagues' checkouts and the deploy run a schema without "
+        "the change, or generate the migration on the server where it is never committed.",
+        "Run `python manage.py makemigrations <app>`, review the new migration and commit it "
+        "with the model change.",
+    ),
+    Rule(
+        "DMH104",
+        "merge-needed",
+        HOOK_ID,
+        "An app's migration graph has several leaf nodes (two migrations depend on the same "
+        "parent), so makemigrations and migrate refuse to run until they are merged.",
+        "Two branches each added a migration to the same app. Django cannot order them: "
+        "`migrate` fails with 'Conflicting migrations detected' and no missing-migration check "
+        "can run for that app.",
+        "Run `python manage.py makemigrations --merge <app>` (or rebase one migration onto "
+        "the other, e.g. with django-linear-migrations) and commit the result.",
+    ),
+)
+
+
+class Options(NamedTuple):
+    mode: str
+    python: str | None
+    settings: str | None
+    projects: tuple[str, ...]
+    env: Mapping[str, str]
+    ignore_apps: frozenset[str]
+    include_third_party: bool
+    cache: bool
+    base: str | None
+    python_from_config: bool = False
+
+
+# --- relevance -------------------------------------------------------------------------------
+
+
+def _is_app_dir(directory: str, memo: dict[str, bool]) -> bool:
+    if directory not in memo:
+        memo[directory] = any(
+            os.path.exists(os.path.join(directory or ".", marker)) for marker in APP_MARKERS
+        )
+    return memo[directory]
+
+
+def is_relevant(path: str, memo: dict[str, bool] | None = None) -> bool:
+    """Whether a changed file can change the verdict: app Python, settings, dependencies."""
+    memo = {} if memo is None else memo
+    path = path.replace(os.sep, "/")
+    if DEPENDENCY_RE.search(path):
+        return True
+    if not path.endswith(".py"):
+        return False
+    parts = path.split("/")
+    name = parts[-1]
+    if name in ENTRY_POINTS or name.startswith("settings") or "settings" in parts[:-1]:
+        return True
+    directory = "/".join(parts[:-1])
+    while True:
+        if _is_app_dir(directory, memo):
+            return True
+        if not directory:
+            return False
+        directory = directory.rpartition("/")[0]
+
+
+def any_relevant(filenames: Iterable[str]) -> bool:
+    memo: dict[str, bool] = {}
+    return any(is_relevant(name, memo) for name in filenames)
+
+
+# --- findings from the runner's JSON -----------------------------------------------------------
+
+
+def _relpath(path: str | None, fallback: str) -> str:
+    if not path:
+        return fallback
+    try:
+        rel = os.path.relpath(path, os.path.realpath("."))
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return path
+    return path if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+def describe(op: Mapping[str, Any]) -> str:
+    kind = op.get("kind")
+    field = op.get("field")
+    if kind == "AddField":
+        return f"field {field} added"
+    if kind == "RemoveField":
+        return f"field {field} removed"
+    if kind == "AlterField":
+        return f"field {field} changed"
+    if kind == "RenameField":
+        return f"field {op.get('old')} renamed to {field}"
+    if kind == "CreateModel":
+        return "model added"
+    if kind == "DeleteModel":
+        return "model removed"
+    if kind == "RenameModel":
+        return f"model renamed from {op.get('old')}"
+    if kind == "AlterModelOptions":
+        options = op.get("options") or []
+        return f"Meta options changed ({', '.join(options)})" if options else "Meta options changed"
+    text = str(op.get("describe") or kind)
+    return text[:1].lower() + text[1:]
+
+
+def _question_note(op: Mapping[str, Any], questions: Sequence[Mapping[str, str]]) -> str:
+    model = str(op.get("model") or "").lower()
+    field = op.get("field")
+    for q in questions:
+        if str(q.get("model", "")).lower() != model:
+            continue
+        if op.get("kind") == "AddField" and q["kind"] == "not-null" and q.get("field") == field:
+            return "; non-nullable without a default: makemigrations will ask for one"
+        if op.get("kind") == "AddField" and q["kind"] == "rename" and q.get("new") == field:
+            return f"; makemigrations will ask whether {q.get('old')} was renamed to {field}"
+    return ""
+
+
+def makemigrations_command(manage: str | None, settings: str, *args: str) -> str:
+    if manage:
+        return " ".join(("python", manage, "makemigrations", *args))
+    return " ".join(("django-admin", "makemigrations", *args, f"--settings={settings}"))
+
+
+def findings_from_result(
+    result: Mapping[str, Any],
+    *,
+    manage: str | None,
+    settings: str,
+    include_third_party: bool = False,
+    ignore_apps: Iterable[str] = (),
+) -> list[Finding]:
+    """DMH101/DMH104 findings from the runner's result (paths made relative to the cwd)."""
+    ignored = set(ignore_apps)
+    questions = result.get("questions") or []
+    findings: list[Finding] = []
+    for app in result.get("apps", []):
+        label = app["label"]
+        if label in ignored or app.get("name") in ignored:
+            continue
+        if not (include_third_party or app.get("first_party")):
+            continue
+        fallback = _relpath(app.get("models_file"), _relpath(app.get("path"), label))
+        conflicts = app.get("conflicts") or []
+        if conflicts:
+            names = ", ".join(c["name"] for c in conflicts)
+            for conflict in conflicts:
+                findings.append(
+                    Finding(
+                        _relpath(conflict.get("path"), fallback),
+                        1,
+                        1,
+                        "DMH104",
+                        f"{label}: conflicting migrations {names} (several leaf nodes); "
+                        "merge needed",
+                        makemigrations_command(manage, settings, "--merge", label),
+                    )
+                )
+            continue
+        for op in app.get("operations", []):
+            model = op.get("model")
+            subject = f"{label}.{model}" if model else label
+            findings.append(
+                Finding(
+                    _relpath(op.get("path"), fallback),
+                    int(op.get("line") or 1),
+                    int(op.get("col") or 1),
+                    "DMH101",
+                    f"{subject}: {describe(op)}, no migration{_question_note(op, questions)}",
+                    makemigrations_command(manage, settings, label),
+                )
+            )
+    return findings
+
+
+# --- running Django -------------------------------------------------------------------------
+
+
+def cache_dir() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "django-migration-hooks")
+
+
+def _hash_file(path: str, digest: Any) -> None:
+    try:
+        with open(path, "rb") as f:
+            digest.update(hashlib.sha256(f.read(8 * 1024 * 1024)).digest())
+    except OSError:
+        digest.update(b"<unreadable>")
+
+
+def _wanted_untracked(path: str) -> bool:
+    from hooks._django import SKIP_DIRS
+
+    parts = path.split("/")
+    if any(part in SKIP_DIRS for part in parts[:-1]):
+        return False
+    name = parts[-1]
+    return name.endswith(".py") or name.startswith(".env") or bool(DEPENDENCY_RE.search(path))
+
+
+def tree_fingerprint() -> str:
+    """A digest of every Python, env and dependency file the project could read (cwd = root)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from hooks import _git
+
+    listings = (
+        ("ls-files", "-s", "-z"),
+        ("ls-files", "-m", "-z"),
+        ("ls-files", "-o", "--exclude-standard", "-z"),
+        ("ls-files", "-o", "-i", "--exclude-standard", "--directory", "-z"),
+    )
+    with ThreadPoolExecutor(max_workers=len(listings)) as pool:
+        staged, modified_out, untracked_out, ignored_out = (
+            proc.stdout for proc in pool.map(lambda args: _git.run(*args), listings)
+        )
+    digest = hashlib.sha256()
+    digest.update(staged.encode("utf-8", "surrogateescape"))
+    # git's own "modified" test trusts size + mtime at one-second granularity: a same-size edit
+    # in the second the index was written goes unseen. The stat of every tracked Python/env/
+    # dependency file joins the key, so any rewrite is a cache miss (never a stale hit).
+    for entry in _git.zsplit(staged):
+        path = entry.partition("\t")[2]
+        if _wanted_untracked(path):
+            try:
+                st = os.stat(path)
+            except OSError:
+                digest.update(f"\0gone\0{path}".encode("utf-8", "surrogateescape"))
+                continue
+            digest.update(f"\0{st.st_mtime_ns} {st.st_ctime_ns} {st.st_size} {st.st_ino}".encode())
+    modified = _git.zsplit(modified_out)
+    untracked = _git.zsplit(untracked_out)
+    ignored = _git.zsplit(ignored_out)
+    for group, paths in (("m", modified), ("u", untracked), ("i", ignored)):
+        for path in sorted(set(paths)):
+            if path.endswith("/") or (group != "m" and not _wanted_untracked(path)):
+                continue
+            digest.update(f"\0{group}\0{path}\0".encode("utf-8", "surrogateescape"))
+            _hash_file(path, digest)
+    return digest.hexdigest()
+
+
+def _stable_env(env: Mapping[str, str]) -> list[tuple[str, str]]:
+    return sorted((k, v) for k, v in env.items() if not VOLATILE_ENV.match(k))
+
+
+def _runner_digest() -> str:
+    with open(RUNNER, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def cache_key(
+    python: str, fingerprint: str, root: str, settings: str, env: Mapping[str, str], tree: str
+) -> str:
+    payload = json.dumps(
+        [
+            CACHE_FORMAT,
+            _runner_digest(),
+            os.path.abspath(python),
+            fingerprint,
+            os.path.realpath(root),
+            settings,
+            _stable_env(env),
+            tree,
+        ]
+    )
+    return hashlib.sha256(payload.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def cache_read(key: str) -> dict[str, Any] | None:
+    path = os.path.join(cache_dir(), "results", key[:2], key + ".json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _atomic_write(path: str, text: str) -> None:
+    import tempfile
+
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def cache_write(key: str, result: Mapping[str, Any]) -> None:
+    path = os.path.join(cache_dir(), "results", key[:2], key + ".json")
+    with contextlib.suppress(OSError):  # a read-only cache only costs speed
+        _atomic_write(path, json.dumps(result))
+
+
+class Project(NamedTuple):
+    root: str
+    settings: str
+    source: str
+    manage: str | None
+    python: str
+    fingerprint: str
+
+
+def run_runner(project: Project, env: Mapping[str, str]) -> dict[str, Any]:
+    """The runner's result for one project; HookError with one line on failure."""
+    import subprocess
+
+    argv = [project.python, RUNNER, "--root", project.root, "--settings", project.settings]
+    proc_env = {**os.environ, **env}
+    proc_env.pop("DJANGO_SETTINGS_MODULE", None)
+    proc_env.pop("PYTHONHOME", None)
+    if "PYTHONPYCACHEPREFIX" not in proc_env:
+        # Bytecode goes to our cache, never into the repository; with it, a cold check does
+        # not recompile thousands of migration modules (even under PYTHONDONTWRITEBYTECODE).
+        prefix = os.path.join(cache_dir(), "pycache")
+        with contextlib.suppress(OSError):
+            os.makedirs(prefix, exist_ok=True)
+            proc_env["PYTHONPYCACHEPREFIX"] = prefix
+            proc_env.pop("PYTHONDONTWRITEBYTECODE", None)
+            argv.append("--precise-bytecode-stamps")
+    try:
+        proc = subprocess.run(
+            argv,
+            capture_output=True,
+            encoding="utf-8",
+            errors="replace",
+            stdin=subprocess.DEVNULL,
+            env=proc_env,
+        )
+    except OSError as exc:
+        raise HookError(f"cannot run {project.python}: {exc.strerror}") from None
+    payload = None
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith(RUNNER_MARKER):
+            with contextlib.suppress(ValueError):
+                payload = json.loads(line[len(RUNNER_MARKER) :])
+            break
+    if not isinstance(payload, dict):
+        last = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
+        raise HookError(
+            f"{project.settings}: the Django check crashed (exit {proc.returncode}): {last}"
+        )
+    if "error" in payload:
+        raise HookError(_error_message(project, payload["error"]))
+    result: dict[str, Any] = payload["result"]
+    return result
+
+
+def _error_message(project: Project, error: Mapping[str, str]) -> str:
+    where = "" if project.root == "." else f" (project {project.root})"
+    message = f"{error.get('message')}{where}"
+    variable = error.get("variable")
+    if variable:
+        return (
+            f"{message}; the settings need the environment variable {variable}: set it, pass "
+            f'--env {variable}=placeholder, or add env = {{ {variable} = "placeholder" }} '
+            f"to [tool.django-migration-hooks.{HOOK_ID}] in pyproject.toml"
+        )
+    kind = error.get("kind")
+    if kind == "settings" and "ModuleNotFoundError" in message:
+        return (
+            f"{message}; is {project.python} the project's interpreter? "
+            "pass --python PATH or set python in the config"
+        )
+    if kind == "settings-not-found":
+        return f"{message}; pass --settings MODULE or --project DIR:MODULE"
+    return message
+
+
+def check_django(projects: Sequence[Project], opts: Options, tree: str = "") -> list[Finding]:
+    """Run (or reuse from the cache) the Django check of every project.
+
+    `tree` is `tree_fingerprint()` (computed by the caller, in parallel with discovery).
+    """
+    env = {k: v for k, v in opts.env.items() if k not in os.environ}
+
+    def one(project: Project) -> list[Finding]:
+        key = cache_key(
+            project.python,
+            project.fingerprint,
+            project.root,
+            project.settings,
+            {**os.environ, **env},
+            tree,
+        )
+        result = cache_read(key) if opts.cache else None
+        if result is None:
+            result = run_runner(project, env)
+            if opts.cache:
+                cache_write(key, result)
+        return findings_from_result(
+            result,
+            manage=project.manage,
+            settings=project.settings,
+            include_third_party=opts.include_third_party,
+            ignore_apps=opts.ignore_apps,
+        )
+
+    if len(projects) == 1:
+        return one(projects[0])
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(len(projects), os.cpu_count() or 1)) as pool:
+        return [f for found in pool.map(one, projects) for f in found]
+
+
+# --- discovery -------------------------------------------------------------------------------
+
+
+class Unavailable(Exception):
+    """The Django tier cannot run here; the message says why (for the auto-mode notice)."""
+
+
+def find_projects(opts: Options) -> list[Any]:
+    from hooks import _django
+
+    if opts.projects:
+        found: list[Any] = []
+        for spec in opts.projects:
+            directory, settings = _django.parse_project_spec(spec)
+            found.extend(_django.projects_in(directory, settings or opts.settings, "projects"))
+        return found
+    settings, source = opts.settings, "--settings"
+    if not settings and os.environ.get(_django.SETTINGS_VARIABLE):
+        settings, source = os.environ[_django.SETTINGS_VARIABLE], _django.SETTINGS_VARIABLE
+    discovered = _django.discover_projects()
+    if settings:
+        search = [p.root for p in discovered]
+        return [_django.project_for(settings, source, search)]
+    if not discovered:
+        raise Unavailable(
+            "no Django settings found (no manage.py, wsgi.py, asgi.py or pytest "
+            "DJANGO_SETTINGS_MODULE names one)"
+        )
+    return discovered
+
+
+def resolve_interpreter(root: str, opts: Options) -> tuple[str, str]:
+    """(python, probe fingerprint) of the first candidate interpreter that has Django."""
+    from hooks import _django
+
+    tried: list[str] = []
+    explicit, configured = (None, opts.python) if opts.python_from_config else (opts.python, None)
+    for candidate in _django.interpreters(root, explicit, configured):
+        found = _django.probe(candidate.path)
+        if found is not None:
+            return candidate.path, found.fingerprint
+        if candidate.explicit:
+            raise HookError(
+                f"{candidate.source} {candidate.path}: cannot import Django with it; "
+                "pass the project's interpreter (the one that runs manage.py)"
+            )
+        tried.append(candidate.source)
+    raise Unavailable(
+        f"no interpreter with Django found (tried {', '.join(tried) or 'nothing'}); pass "
+        "--python PATH, or add Django to additional_dependencies"
+    )
+
+
+def prepare(opts: Options) -> list[Project]:
+    projects: list[Project] = []
+    for found in find_projects(opts):
+        python, fingerprint = resolve_interpreter(found.root, opts)
+        projects.append(
+            Project(found.root, found.settings, found.source, found.manage, python, fingerprint)
+        )
+    return projects
+
+
+# --- static tier, modes ---------------------------------------------------------------------
+
+
+def _static_tier() -> Any:
+    try:
+        return importlib.import_module("hooks._static_check")
+    except ImportError:
+        return None
+
+
+def __getattr__(name: str) -> Any:
+    """`RULES` (both tiers) is built on first use: importing the static tier is slower than a
+    whole no-op run of the hook, so `main` must not pay for it."""
+    if name == "RULES":
+        static = _static_tier()
+        return DJANGO_RULES + tuple(getattr(static, "RULES_STATIC", ()))
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def check_static(
+    filenames: Sequence[str], base: str | None, problems: list[str] | None = None
+) -> list[Finding]:
+    static = _static_tier()
+    if static is None:
+        raise HookError("the static tier (--mode static) is not available in this installation")
+    found: list[Finding] = static.check_static(filenames, base, problems)
+    return found
+
+
+def check(filenames: Sequence[str], opts: Options, notices: list[str]) -> list[Finding]:
+    """Findings of the selected tier (auto falls back to static with a notice)."""
+    if opts.mode == "static":
+        return check_static(filenames, opts.base, notices)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        tree = pool.submit(tree_fingerprint) if opts.cache else None
+        try:
+            projects = prepare(opts)
+        except Unavailable as exc:
+            if opts.mode == "django":
+                raise HookError(f"{exc}; or use --mode static") from None
+            notices.append(f"{HOOK_ID}: notice: {exc}; using the static tier (--mode static)")
+            return check_static(filenames, opts.base, notices)
+        return check_django(projects, opts, tree.result() if tree is not None else "")
+
+
+def suppress_noqa(findings: Iterable[Finding]) -> list[Finding]:
+    from hooks._files import FileProblem, read_text
+    from hooks._report import is_suppressed
+
+    lines: dict[str, list[str]] = {}
+    kept: list[Finding] = []
+    for finding in findings:
+        if finding.path not in lines:
+            try:
+                lines[finding.path] = read_text(finding.path).lines
+            except FileProblem:
+                lines[finding.path] = []
+        if not is_suppressed(finding, lines[finding.path]):
+            kept.append(finding)
+    return kept
+
+
+def options_from(args: argparse.Namespace | None, config: Any) -> Options:
+    def pick(name: str, attr: str, default: Any) -> Any:
+        value = getattr(args, attr, None) if args is not None else None
+        return value if value not in (None, [], False) else config.get(name, default)
+
+    mode = pick("mode", "mode", "auto")
+    if mode not in MODES:
+        raise HookError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    env = dict(config.get("env", {}))
+    env.update(getattr(args, "env", None) or [])
+    ignore_apps = {*config.get("ignore-apps", []), *(getattr(args, "ignore_app", None) or [])}
+    return Options(
+        mode=mode,
+        python=pick("python", "python", None),
+        settings=pick("settings", "settings", None),
+        projects=tuple(getattr(args, "project", None) or config.get("projects", [])),
+        env=env,
+        ignore_apps=frozenset(ignore_apps),
+        include_third_party=bool(pick("include-third-party", "include_third_party", False)),
+        cache=not getattr(args, "no_cache", False) and bool(config.get("cache", True)),
+        base=getattr(args, "base", None),
+        python_from_config=not getattr(args, "python", None) and bool(config.get("python")),
+    )
+
+
+def check_repository() -> list[Finding]:
+    from hooks._config import load_config
+
+    config = load_config(HOOK_ID, SCHEMA)
+    notices: list[str] = []
+    findings = check([], options_from(None, config), notices)
+    for notice in notices:
+        print(notice, file=sys.stderr)
+    return suppress_noqa(config.keep(findings))
+
+
+# --- several invocations of one pre-commit run ------------------------------------------------
+
+
+def _run_id(argv_key: str) -> str | None:
+    """The pre-commit process that started us (pid + start time), when run by pre-commit."""
+    if os.environ.get("PRE_COMMIT") != "1":
+        return None
+    ppid = os.getppid()
+    try:
+        with open(f"/proc/{ppid}/stat", encoding="utf-8") as f:
+            started = f.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+    return hashlib.sha256(f"{ppid}:{started}:{argv_key}".encode()).hexdigest()[:32]
+
+
+@contextlib.contextmanager
+def _locked(path: str) -> Iterator[Any]:
+    import fcntl
+
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "a+", encoding="utf-8") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield f
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def once_per_run(argv_key: str) -> Iterator[tuple[int | None, Any]]:
+    """Run the check once per pre-commit run: yields (earlier exit code or None, record).
+
+    pre-commit splits a long file list into several invocations of the hook (one after the
+    other with require_serial). The result is the whole project's, the same for each: the first
+    invocation runs the check, prints and records its exit code under the id of the pre-commit
+    process; the later ones print nothing and return that code. Outside pre-commit (or without
+    /proc) every invocation checks: `record` is then a no-op.
+    """
+    run_id = _run_id(argv_key)
+    if run_id is None:
+        yield None, lambda code: None
+        return
+    runs = os.path.join(cache_dir(), "runs")
+    with contextlib.ExitStack() as stack:
+        try:
+            f = stack.enter_context(_locked(os.path.join(runs, run_id)))
+        except (OSError, ImportError):
+            f = None
+        if f is None:
+            yield None, lambda code: None
+            return
+        stack.callback(_prune, runs)
+        f.seek(0)
+        text = f.read().strip()
+        if text.isdigit():
+            yield int(text), lambda code: None
+            return
+
+        def record(code: int) -> None:
+            f.seek(0)
+            f.truncate()
+            f.write(str(code))
+            f.flush()
+
+        yield None, record
+
+
+def _prune(directory: str, max_age: float = 86400.0) -> None:
+    import time
+
+    now = time.time()
+    with contextlib.suppress(OSError), os.scandir(directory) as entries:
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                if now - entry.stat().st_mtime > max_age:
+                    os.unlink(entry.path)
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+def _env_pair(value: str) -> tuple[str, str]:
+    name, sep, text = value.partition("=")
+    if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {value!r}")
+    return name, text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = hook_parser(HOOK_ID, "Report model changes that have no migration.")
+    p.add_argument("--mode", choices=MODES, help="auto (default), django or static")
+    p.add_argument("--python", metavar="PATH", help="the project's interpreter")
+    p.add_argument("--settings", metavar="MODULE", help="the Django settings module")
+    p.add_argument(
+        "--project",
+        action="append",
+        metavar="DIR[:MODULE]",
+        help="a project directory (and settings); repeat for monorepos",
+    )
+    p.add_argument(
+        "--env",
+        action="append",
+        type=_env_pair,
+        metavar="NAME=VALUE",
+        help="a placeholder for an environment variable the settings need (when unset)",
+    )
+    p.add_argument("--ignore-app", action="append", metavar="LABEL", help="skip an app")
+    p.add_argument(
+        "--include-third-party",
+        action="store_true",
+        help="also report apps whose code lives outside the repository",
+    )
+    p.add_argument("--base", metavar="REF", help="static tier: compare with this commit")
+    p.add_argument("--no-cache", action="store_true", help="always run Django")
+    return p
+
+
+@handles_errors(HOOK_ID)
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.filenames and not any_relevant(args.filenames):
+        return 0  # nothing that can change the verdict: do not start Django
+
+    from hooks._config import load_config
+    from hooks._report import format_findings
+
+    config = load_config(HOOK_ID, SCHEMA)
+    opts = options_from(args, config)
+    filenames = set(args.filenames)
+    argv_key = json.dumps([a for a in (argv or sys.argv[1:]) if a not in filenames])
+    with once_per_run(argv_key) as (earlier, record):
+        if earlier is not None:
+            return earlier
+        notices: list[str] = []
+        findings = suppress_noqa(config.keep(check(args.filenames, opts, notices)))
+        for notice in notices:
+            print(notice, file=sys.stderr)
+        if findings or args.format == "json":
+            print(format_findings(findings, args.format))
+        code = 1 if findings else 0
+        record(code)
+        return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

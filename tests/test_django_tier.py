@@ -1,0 +1,662 @@
+"""The Django tier of check-missing-migrations on real Django projects, Django 4.2 and 5.2.
+
+Each Django version gets a session-scoped virtualenv and a template project whose migrations
+that version's `makemigrations` wrote. Every edit in the tables is also checked with Django's own
+`manage.py makemigrations --check --dry-run` (on SQLite), so the expected verdict is Django's.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from hooks.check_missing_migrations import main
+from tests.conftest import git_commit, git_init, write
+
+pytestmark = pytest.mark.django
+
+VERSIONS = {"4.2": "Django>=4.2,<4.3", "5.2": "Django>=5.2,<5.3"}
+
+MANAGE = """\
+import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+"""
+
+SETTINGS = """\
+import os
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "not-secret")
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "accounts",
+    "shop",
+    "catalog",
+]
+AUTH_USER_MODEL = "accounts.User"
+# PostgreSQL with neither a server nor a driver installed: the hook must not care.
+DATABASES = {
+    "default": {"ENGINE": "django.db.backends.postgresql", "NAME": "app", "HOST": "db.invalid"}
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+USE_TZ = True
+"""
+
+# Django's own makemigrations, for the reference verdict, needs a database driver: SQLite.
+SETTINGS_SQLITE = """\
+from proj.settings import *  # noqa: F403
+
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+"""
+
+ACCOUNTS = """\
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    bio = models.TextField(blank=True)
+"""
+
+SHOP = """\
+from django.conf import settings
+from django.db import models
+
+
+class Timestamped(models.Model):
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class ProductManager(models.Manager):
+    def cheap(self):
+        return self.filter(price__lt=10)
+
+
+class Product(Timestamped):
+    \"\"\"Something we sell.\"\"\"
+
+    name = models.CharField(max_length=100, verbose_name="name")
+    price = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    status = models.CharField(max_length=1, choices=[("a", "Active")], default="a")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="products"
+    )
+
+    objects = ProductManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CheapProduct(Product):
+    class Meta:
+        proxy = True
+"""
+
+BOOK = """\
+from django.db import models
+
+
+class Book(models.Model):
+    title = models.CharField(max_length=50)
+"""
+
+TEMPLATE_FILES = {
+    "manage.py": MANAGE,
+    "proj/__init__.py": "",
+    "proj/settings.py": SETTINGS,
+    "proj/settings_sqlite.py": SETTINGS_SQLITE,
+    "accounts/__init__.py": "",
+    "accounts/models.py": ACCOUNTS,
+    "accounts/migrations/__init__.py": "",
+    "shop/__init__.py": "",
+    "shop/models.py": SHOP,
+    "shop/migrations/__init__.py": "",
+    "catalog/__init__.py": "",
+    "catalog/models/__init__.py": "from .book import Book\n\n__all__ = ['Book']\n",
+    "catalog/models/book.py": BOOK,
+    "catalog/migrations/__init__.py": "",
+    ".gitignore": ".venv/\n__pycache__/\n",
+}
+
+
+def _run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(a) for a in args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture(scope="session")
+def pycache(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One bytecode cache for the session, so each runner start does not recompile Django."""
+    return str(tmp_path_factory.mktemp("pycache"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path, monkeypatch, pycache):
+    # the hook keeps bytecode under $XDG_CACHE_HOME/django-migration-hooks/pycache: share it
+    cache = tmp_path / "cache" / "django-migration-hooks"
+    cache.mkdir(parents=True)
+    (cache / "pycache").symlink_to(pycache)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("PYTHONPYCACHEPREFIX", raising=False)
+    monkeypatch.delenv("PRE_COMMIT", raising=False)
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
+
+
+@pytest.fixture(scope="session", params=sorted(VERSIONS))
+def django_env(request, tmp_path_factory) -> tuple[str, Path, Path]:
+    """(version, python, template project with migrations made by that version)."""
+    version = request.param
+    base = tmp_path_factory.mktemp(f"django{version.replace('.', '')}")
+    venv = base / "venv"
+    created = _run(sys.executable, "-m", "venv", "--without-pip", venv)
+    assert created.returncode == 0, created.stderr
+    python = venv / "bin" / "python"
+    installed = _run(
+        sys.executable, "-m", "pip", "--python", python, "install", "-q", VERSIONS[version]
+    )
+    assert installed.returncode == 0, installed.stderr
+    template = base / "template"
+    write(template, TEMPLATE_FILES)
+    made = _run(
+        python, "manage.py", "makemigrations", "--settings=proj.settings_sqlite", cwd=template
+    )
+    assert made.returncode == 0, made.stderr
+    return version, python, template
+
+
+def make_repo(tmp_path: Path, template: Path, where: str = "") -> Path:
+    repo = tmp_path / "repo"
+    shutil.copytree(template, repo / where if where else repo, dirs_exist_ok=True)
+    git_init(repo)
+    git_commit(repo, "initial")
+    return repo
+
+
+def django_verdict(python: Path, project: Path) -> int:
+    """Django's own `makemigrations --check --dry-run` exit code (0 clean, 1 changes)."""
+    proc = _run(
+        python,
+        "manage.py",
+        "makemigrations",
+        "--check",
+        "--dry-run",
+        "--no-input",
+        "--settings=proj.settings_sqlite",
+        cwd=project,
+    )
+    # 3: non-interactive makemigrations cannot invent a default for a non-null field
+    assert proc.returncode in (0, 1, 3), proc.stderr
+    return min(proc.returncode, 1)
+
+
+def edit(repo: Path, path: str, old: str, new: str) -> None:
+    target = repo / path
+    text = target.read_text()
+    assert old in text, (path, old)
+    target.write_text(text.replace(old, new, 1))
+
+
+FIX_SHOP = "(fix: python manage.py makemigrations shop)"
+
+NOOP_EDITS = [
+    pytest.param(
+        "shop/models.py",
+        "    def __str__(self):\n        return self.name\n",
+        "    def __str__(self):\n        return f'{self.name} ({self.price})'\n",
+        id="method-body",
+    ),
+    pytest.param(
+        "shop/models.py",
+        '    """Something we sell."""\n',
+        '    """Something we sell, with a longer docstring."""\n',
+        id="docstring",
+    ),
+    pytest.param(
+        "shop/models.py",
+        "    objects = ProductManager()\n",
+        "    # the default manager\n    objects = ProductManager()\n",
+        id="comment",
+    ),
+    pytest.param(
+        "shop/models.py",
+        "max_digits=8, decimal_places=2, default=0)",
+        "\n        max_digits=8,\n        decimal_places=2,\n        default=0,\n    )",
+        id="formatting",
+    ),
+    pytest.param(
+        "shop/models.py",
+        "class CheapProduct(Product):",
+        "class Described(models.Model):\n    text = models.TextField()\n\n"
+        "    class Meta:\n        abstract = True\n\n\nclass CheapProduct(Product):",
+        id="new-abstract-model",
+    ),
+    pytest.param(
+        "shop/models.py",
+        "    objects = ProductManager()\n",
+        "    objects = ProductManager()\n    cheap_ones = ProductManager()\n",
+        id="manager-without-use-in-migrations",
+    ),
+    pytest.param(
+        "catalog/models/book.py",
+        "    title = models.CharField(max_length=50)\n",
+        "    title = models.CharField(max_length=50)\n\n    @property\n"
+        "    def slug(self):\n        return self.title.lower()\n",
+        id="property-in-models-package",
+    ),
+]
+
+FINDING_EDITS = [
+    pytest.param(
+        "shop/models.py",
+        "    status = models",
+        '    sku = models.CharField(max_length=20, default="")\n    status = models',
+        [f"shop/models.py:22:5: DMH101 shop.Product: field sku added, no migration {FIX_SHOP}"],
+        id="field-added",
+    ),
+    pytest.param(
+        "shop/models.py",
+        "    price = models.DecimalField(max_digits=8, decimal_places=2, default=0)\n",
+        "",
+        [f"shop/models.py:17:1: DMH101 shop.Product: field price removed, no migration {FIX_SHOP}"],
+        id="field-removed",
+    ),
+    pytest.param(
+        "shop/models.py",
+        '    name = models.CharField(max_length=100, verbose_name="name")',
+        '    title = models.CharField(max_length=100, verbose_name="name")',
+        [
+            "shop/models.py:17:1: DMH101 shop.Product: field name removed, no migration "
+            f"{FIX_SHOP}",
+            "shop/models.py:20:5: DMH101 shop.Product: field title added, no migration; "
+            f"makemigrations will ask whether name was renamed to title {FIX_SHOP}",
+        ],
+        id="field-renamed",
+    ),
+    pytest.param(
+        "shop/models.py",
+        "max_length=100,",
+        "max_length=120,",
+        [f"shop/models.py:20:5: DMH101 shop.Product: field name changed, no migration {FIX_SHOP}"],
+        id="max-length",
+    ),
+    pytest.param(
+        "shop/models.py",
+        'verbose_name="name"',
+        'verbose_name="product name"',
+        [f"shop/models.py:20:5: DMH101 shop.Product: field name changed, no migration {FIX_SHOP}"],
+        id="verbose-name",
+    ),
+    pytest.param(
+        "shop/models.py",
+        'choices=[("a", "Active")]',
+        'choices=[("a", "Active"), ("r", "Retired")]',
+        [
+            f"shop/models.py:22:5: DMH101 shop.Product: field status changed, no migration "
+            f"{FIX_SHOP}"
+        ],
+        id="choices",
+    ),
+    pytest.param(
+        "shop/models.py",
+        'related_name="products"',
+        'related_name="owned_products"',
+        [f"shop/models.py:23:5: DMH101 shop.Product: field owner changed, no migration {FIX_SHOP}"],
+        id="related-name",
+    ),
+    pytest.param(
+        "shop/models.py",
+        'ordering = ["name"]',
+        'ordering = ["-price"]',
+        [
+            "shop/models.py:17:1: DMH101 shop.Product: Meta options changed (ordering), "
+            f"no migration {FIX_SHOP}"
+        ],
+        id="meta-ordering",
+    ),
+    pytest.param(
+        "shop/models.py",
+        "class CheapProduct(Product):",
+        "class Tag(models.Model):\n    label = models.CharField(max_length=20)\n\n\n"
+        "class CheapProduct(Product):",
+        [f"shop/models.py:36:1: DMH101 shop.Tag: model added, no migration {FIX_SHOP}"],
+        id="new-model",
+    ),
+    pytest.param(
+        "shop/models.py",
+        "class CheapProduct(Product):",
+        "class SaleProduct(Product):\n    class Meta:\n        proxy = True\n\n\n"
+        "class CheapProduct(Product):",
+        [f"shop/models.py:36:1: DMH101 shop.SaleProduct: model added, no migration {FIX_SHOP}"],
+        id="new-proxy-model",
+    ),
+    pytest.param(
+        "shop/models.py",
+        "created = models.DateTimeField(auto_now_add=True)",
+        "created = models.DateTimeField(auto_now_add=True, db_index=True)",
+        [
+            f"shop/models.py:6:5: DMH101 shop.Product: field created changed, no migration "
+            f"{FIX_SHOP}"
+        ],
+        id="abstract-base-field",
+    ),
+    pytest.param(
+        "shop/models.py",
+        "    status = models",
+        "    stock = models.IntegerField()\n    status = models",
+        [
+            "shop/models.py:22:5: DMH101 shop.Product: field stock added, no migration; "
+            f"non-nullable without a default: makemigrations will ask for one {FIX_SHOP}"
+        ],
+        id="non-null-field-without-default",
+    ),
+    pytest.param(
+        "catalog/models/book.py",
+        "max_length=50",
+        "max_length=80",
+        [
+            "catalog/models/book.py:5:5: DMH101 catalog.Book: field title changed, no migration "
+            "(fix: python manage.py makemigrations catalog)"
+        ],
+        id="models-package",
+    ),
+    pytest.param(
+        "accounts/models.py",
+        "    bio = models.TextField(blank=True)\n",
+        "    bio = models.TextField(blank=True)\n    nickname = models.CharField("
+        'max_length=30, blank=True, default="")\n',
+        [
+            "accounts/models.py:7:5: DMH101 accounts.User: field nickname added, no migration "
+            "(fix: python manage.py makemigrations accounts)"
+        ],
+        id="custom-user-model",
+    ),
+]
+
+
+def test_clean_project_noop(django_env, tmp_path, capsys, monkeypatch):
+    _, python, template = django_env
+    repo = make_repo(tmp_path, template)
+    monkeypatch.chdir(repo)
+    assert main(["--python", str(python), "--mode", "django"]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize(("path", "old", "new"), NOOP_EDITS)
+def test_edit_needing_no_migration_noop(django_env, tmp_path, capsys, path, old, new, monkeypatch):
+    _, python, template = django_env
+    repo = make_repo(tmp_path, template)
+    edit(repo, path, old, new)
+    assert django_verdict(python, repo) == 0
+    monkeypatch.chdir(repo)
+    assert main(["--python", str(python), "--mode", "django", path]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize(("path", "old", "new", "expected"), FINDING_EDITS)
+def test_edit_needing_migration_finding(
+    django_env, tmp_path, capsys, path, old, new, expected, monkeypatch
+):
+    _, python, template = django_env
+    repo = make_repo(tmp_path, template)
+    edit(repo, path, old, new)
+    assert django_verdict(python, repo) == 1
+    monkeypatch.chdir(repo)
+    assert main(["--python", str(python), "--mode", "django", path]) == 1
+    out, err = capsys.readouterr()
+    assert (out.splitlines(), err) == (expected, "")
+
+
+def test_merge_needed_finding(django_env, tmp_path, capsys, monkeypatch):
+    _, python, template = django_env
+    repo = make_repo(tmp_path, template)
+    migration = textwrap.dedent(
+        """\
+        from django.db import migrations
+
+
+        class Migration(migrations.Migration):
+            dependencies = [("catalog", "0001_initial")]
+            operations = []
+        """
+    )
+    write(
+        repo, {"catalog/migrations/0002_a.py": migration, "catalog/migrations/0002_b.py": migration}
+    )
+    # a pending change in another app is still reported
+    edit(repo, "shop/models.py", "max_length=100,", "max_length=120,")
+    monkeypatch.chdir(repo)
+    assert main(["--python", str(python), "--mode", "django"]) == 1
+    fix = "(fix: python manage.py makemigrations --merge catalog)"
+    message = (
+        "DMH104 catalog: conflicting migrations 0002_a, 0002_b (several leaf nodes); merge needed"
+    )
+    assert capsys.readouterr().out.splitlines() == [
+        f"catalog/migrations/0002_a.py:1:1: {message} {fix}",
+        f"catalog/migrations/0002_b.py:1:1: {message} {fix}",
+        f"shop/models.py:20:5: DMH101 shop.Product: field name changed, no migration {FIX_SHOP}",
+    ]
+
+
+COMMAND = """\
+from django.core.management.commands.makemigrations import Command as BaseCommand
+from django.db import models
+
+IGNORED = ("verbose_name", "help_text")
+_deconstruct = models.Field.deconstruct
+
+
+def deconstruct(self):
+    name, path, args, kwargs = _deconstruct(self)
+    for key in IGNORED:
+        kwargs.pop(key, None)
+    return name, path, args, kwargs
+
+
+class Command(BaseCommand):
+    def handle(self, *app_labels, **options):
+        models.Field.deconstruct = deconstruct
+        return super().handle(*app_labels, **options)
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "verdict"),
+    [
+        pytest.param('verbose_name="name"', 'verbose_name="product name"', 0, id="ignored"),
+        pytest.param("max_length=100,", "max_length=120,", 1, id="not-ignored"),
+    ],
+)
+def test_project_makemigrations_command_decides(
+    django_env, tmp_path, capsys, old, new, verdict, monkeypatch
+):
+    _, python, template = django_env
+    repo = make_repo(tmp_path, template)
+    write(
+        repo,
+        {
+            "tools/__init__.py": "",
+            "tools/management/__init__.py": "",
+            "tools/management/commands/__init__.py": "",
+            "tools/management/commands/makemigrations.py": COMMAND,
+        },
+    )
+    edit(repo, "proj/settings.py", '    "accounts",\n', '    "tools",\n    "accounts",\n')
+    # the baseline migrations keep verbose_name; the custom command ignores it either way
+    edit(repo, "shop/models.py", old, new)
+    assert django_verdict(python, repo) == verdict
+    monkeypatch.chdir(repo)
+    assert main(["--python", str(python), "--mode", "django"]) == verdict
+    out = capsys.readouterr().out
+    assert out == (
+        f"shop/models.py:20:5: DMH101 shop.Product: field name changed, no migration {FIX_SHOP}\n"
+        if verdict
+        else ""
+    )
+
+
+MIGRATE_COMMAND = """\
+from django.core.management.commands.migrate import Command as BaseCommand
+
+from .makemigrations import Autodetector
+
+
+class Command(BaseCommand):
+    autodetector = Autodetector
+"""
+
+
+def test_django_52_autodetector_attribute_honoured(django_env, tmp_path, capsys, monkeypatch):
+    version, python, template = django_env
+    if version != "5.2":
+        pytest.skip("Command.autodetector exists from Django 5.2")
+    repo = make_repo(tmp_path, template)
+    command = textwrap.dedent(
+        """\
+        from django.core.management.commands.makemigrations import Command as BaseCommand
+        from django.db.migrations.autodetector import MigrationAutodetector
+
+
+        class Autodetector(MigrationAutodetector):
+            def generate_altered_options(self):
+                pass  # this project never records Meta option changes
+
+
+        class Command(BaseCommand):
+            autodetector = Autodetector
+        """
+    )
+    write(
+        repo,
+        {
+            "tools/__init__.py": "",
+            "tools/management/__init__.py": "",
+            "tools/management/commands/__init__.py": "",
+            "tools/management/commands/makemigrations.py": command,
+            # Django 5.2's system check wants migrate to use the same autodetector
+            "tools/management/commands/migrate.py": MIGRATE_COMMAND,
+        },
+    )
+    edit(repo, "proj/settings.py", '    "accounts",\n', '    "tools",\n    "accounts",\n')
+    edit(repo, "shop/models.py", 'ordering = ["name"]', 'ordering = ["-price"]')
+    assert django_verdict(python, repo) == 0
+    monkeypatch.chdir(repo)
+    assert main(["--python", str(python), "--mode", "django"]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_settings_needing_env_var_error_then_placeholder(django_env, tmp_path, capsys, monkeypatch):
+    _, python, template = django_env
+    repo = make_repo(tmp_path, template)
+    edit(
+        repo,
+        "proj/settings.py",
+        "import os\n",
+        'import os\n\nAPI_TOKEN = os.environ["API_TOKEN"]\n',
+    )
+    monkeypatch.delenv("API_TOKEN", raising=False)
+    monkeypatch.chdir(repo)
+    assert main(["--python", str(python), "--mode", "django"]) == 2
+    assert capsys.readouterr().err == (
+        "check-missing-migrations: error: importing settings 'proj.settings' failed at "
+        "proj/settings.py:3: KeyError: 'API_TOKEN'; the settings need the environment variable "
+        "API_TOKEN: set it, pass --env API_TOKEN=placeholder, or add "
+        'env = { API_TOKEN = "placeholder" } to '
+        "[tool.django-migration-hooks.check-missing-migrations] in pyproject.toml\n"
+    )
+    assert main(["--python", str(python), "--mode", "django", "--env", "API_TOKEN=x"]) == 0
+    write(
+        repo,
+        {
+            "pyproject.toml": "[tool.django-migration-hooks.check-missing-migrations]\n"
+            'env = { API_TOKEN = "placeholder" }\n'
+        },
+    )
+    assert main(["--python", str(python), "--mode", "django"]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_syntax_error_in_models_error(django_env, tmp_path, capsys, monkeypatch):
+    _, python, template = django_env
+    repo = make_repo(tmp_path, template)
+    edit(
+        repo,
+        "shop/models.py",
+        "class ProductManager",
+        "class ProductManager((:\n    pass\n\n\nclass X",
+    )
+    monkeypatch.chdir(repo)
+    assert main(["--python", str(python), "--mode", "django"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "check-missing-migrations: error: django.setup() failed at shop/models.py:12: SyntaxError: "
+    )
+    assert err.count("\n") == 1
+
+
+def test_monorepo_two_projects_findings(django_env, tmp_path, capsys, monkeypatch):
+    _, python, template = django_env
+    repo = tmp_path / "repo"
+    shutil.copytree(template, repo / "backend")
+    shutil.copytree(template, repo / "services" / "api")
+    git_init(repo)
+    git_commit(repo)
+    edit(repo, "backend/shop/models.py", "max_length=100,", "max_length=120,")
+    edit(repo, "services/api/catalog/models/book.py", "max_length=50", "max_length=80")
+    monkeypatch.chdir(repo)
+    assert main(["--python", str(python), "--mode", "django"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "backend/shop/models.py:20:5: DMH101 shop.Product: field name changed, no migration "
+        "(fix: python backend/manage.py makemigrations shop)",
+        "services/api/catalog/models/book.py:5:5: DMH101 catalog.Book: field title changed, "
+        "no migration (fix: python services/api/manage.py makemigrations catalog)",
+    ]
+
+
+def test_repeat_run_uses_cache(django_env, tmp_path, capsys, monkeypatch):
+    _, python, template = django_env
+    repo = make_repo(tmp_path, template)
+    edit(repo, "shop/models.py", "max_length=100,", "max_length=120,")
+    monkeypatch.chdir(repo)
+    args = ["--python", str(python), "--mode", "django"]
+    assert main(args) == 1
+    first = capsys.readouterr()
+    results = list((tmp_path / "cache" / "django-migration-hooks" / "results").rglob("*.json"))
+    assert len(results) == 1
+    assert main(args) == 1
+    assert capsys.readouterr() == first
+    # an edit changes the key: a second entry, and Django's new verdict
+    edit(repo, "shop/models.py", "max_length=120,", "max_length=100,")
+    assert main(args) == 0
+    assert len(list((tmp_path / "cache").rglob("results/*/*.json"))) == 2
+
+
+def test_discovers_project_venv(django_env, tmp_path, capsys, monkeypatch):
+    _, python, template = django_env
+    repo = make_repo(tmp_path, template)
+    (repo / ".venv").symlink_to(python.parent.parent)
+    edit(repo, "shop/models.py", "max_length=100,", "max_length=120,")
+    monkeypatch.chdir(repo)
+    assert main(["--mode", "django", "--ignore-app", "catalog"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"shop/models.py:20:5: DMH101 shop.Product: field name changed, no migration {FIX_SHOP}"
+    ]
+    assert main(["--mode", "django", "--ignore-app", "shop"]) == 0
