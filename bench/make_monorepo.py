@@ -42,8 +42,9 @@ def app_files(root: Path, index: int, migrations: int, extra: int) -> int:
         "class Migration(migrations.Migration):",
         "    initial = True",
         "",
-        "    dependencies = []" if index == 0 else
-        f'    dependencies = [("app{index - 1:03d}", "0001_initial")]',
+        "    dependencies = []"
+        if index == 0
+        else f'    dependencies = [("app{index - 1:03d}", "0001_initial")]',
         "",
         "    operations = [",
         "        migrations.CreateModel(",
@@ -92,11 +93,15 @@ def app_files(root: Path, index: int, migrations: int, extra: int) -> int:
 
     lines = ["from django.db import models", "", ""]
     lines += ["class Item(models.Model):", "    name = models.CharField(max_length=100)"]
-    lines += [f'    {f} = models.CharField(blank=True, default="", max_length=50)' for f in added["Item"]]
+    lines += [
+        f'    {f} = models.CharField(blank=True, default="", max_length=50)' for f in added["Item"]
+    ]
     lines += ["", "    def __str__(self):", "        return self.name", "", ""]
     lines += ["class Order(models.Model):", "    quantity = models.IntegerField(default=0)"]
     lines += ["    item = models.ForeignKey(Item, on_delete=models.CASCADE)"]
-    lines += [f'    {f} = models.CharField(blank=True, default="", max_length=50)' for f in added["Order"]]
+    lines += [
+        f'    {f} = models.CharField(blank=True, default="", max_length=50)' for f in added["Order"]
+    ]
     write(app / "models.py", "\n".join(lines) + "\n")
     write(app / "__init__.py", "")
     write(
@@ -154,14 +159,20 @@ def project_files(root: Path, apps: int) -> None:
         "    from django.core.management import execute_from_command_line\n\n"
         "    execute_from_command_line(sys.argv)\n",
     )
-    write(root / "Procfile", "release: python manage.py migrate --noinput\nweb: gunicorn project.wsgi\n")
+    write(
+        root / "Procfile",
+        "release: python manage.py migrate --noinput\nweb: gunicorn project.wsgi\n",
+    )
     write(
         root / "Dockerfile",
         "FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\n"
         "RUN pip install -r requirements.txt\n"
         'CMD ["./entrypoint.sh"]\n',
     )
-    write(root / "entrypoint.sh", "#!/bin/sh\nset -e\npython manage.py migrate\nexec gunicorn project.wsgi\n")
+    write(
+        root / "entrypoint.sh",
+        "#!/bin/sh\nset -e\npython manage.py migrate\nexec gunicorn project.wsgi\n",
+    )
     write(root / "requirements.txt", "Django>=4.2\ngunicorn\n")
     write(
         root / "docker-compose.yml",
@@ -196,16 +207,22 @@ def main(argv: list[str] | None = None) -> int:
     for index in range(args.apps):
         total += app_files(root, index, args.migrations, extra)
     project_files(root, args.apps)
-    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+    }
     for cmd in (
         ("git", "-c", "init.defaultBranch=main", "init", "-q"),
         ("git", "add", "-A"),
         ("git", "-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "-m", "bench"),
     ):
         subprocess.run(cmd, cwd=root, check=True, env=env)
-    files = subprocess.run(("git", "ls-files"), cwd=root, check=True, capture_output=True,
-                           text=True).stdout.count("\n")
+    files = subprocess.run(
+        ("git", "ls-files"), cwd=root, check=True, capture_output=True, text=True
+    ).stdout.count("\n")
     print(f"{root}: {args.apps} apps, {args.apps * args.migrations} migrations, {files} files")
     return 0
 

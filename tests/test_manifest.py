@@ -35,7 +35,7 @@ def test_hook_entry_is_a_console_script(hook):
     assert PYPROJECT["project"]["scripts"][hook["id"]] == f"hooks.{module}:main"
     assert hook["language"] == "python"
     assert hook["minimum_pre_commit_version"] == "3.2.0"
-    assert importlib.import_module(f"hooks.{module}").HOOK_ID == hook["id"]
+    assert hook["id"] == importlib.import_module(f"hooks.{module}").HOOK_ID
 
 
 @pytest.mark.parametrize("hook_id", IDS)
