@@ -1,0 +1,82 @@
+"""check-missing-migrations through the real pre-commit, in a hook environment without Django."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import git, git_commit, run_pre_commit, write
+
+pytestmark = pytest.mark.e2e
+
+MODELS = (
+    "from django.db import models\n\n\n"
+    "class Product(models.Model):\n"
+    "    name = models.CharField(max_length=10)\n"
+)
+PROJECT = {
+    "manage.py": "import os\n"
+    "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_conf.settings')\n",
+    "site_conf/__init__.py": "",
+    "site_conf/settings.py": "INSTALLED_APPS = ['shop']\n",
+    "shop/__init__.py": "",
+    "shop/apps.py": "from django.apps import AppConfig\n\n\nclass ShopConfig(AppConfig):\n"
+    "    name = 'shop'\n",
+    "shop/migrations/__init__.py": "",
+    "shop/migrations/0001_initial.py": "from django.db import migrations, models\n\n\n"
+    "class Migration(migrations.Migration):\n"
+    "    initial = True\n"
+    "    dependencies = []\n"
+    "    operations = [\n"
+    "        migrations.CreateModel(\n"
+    '            name="Product",\n'
+    "            fields=[\n"
+    '                ("id", models.AutoField(auto_created=True, primary_key=True, '
+    'serialize=False, verbose_name="ID")),\n'
+    '                ("name", models.CharField(max_length=10)),\n'
+    "            ],\n"
+    "        ),\n"
+    "    ]\n",
+    "shop/models.py": MODELS,
+}
+FIX = "(fix: python manage.py makemigrations shop)"
+
+
+def test_static_tier_without_django_in_the_hook_env(consumer, pre_commit_home, hooks_repo):
+    path, rev = hooks_repo
+    write(consumer, PROJECT)
+    write(
+        consumer,
+        {
+            ".pre-commit-config.yaml": "repos:\n"
+            f"- repo: {path}\n"
+            f"  rev: {rev}\n"
+            "  hooks:\n"
+            "  - id: check-missing-migrations\n"
+            "    args: [--mode, static]\n",
+        },
+    )
+    git_commit(consumer)
+
+    clean = run_pre_commit(consumer, pre_commit_home, "run", "--all-files", "--color", "never")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+
+    # commit time: the staged edit is compared with HEAD
+    write(consumer, {"shop/models.py": MODELS + "    price = models.IntegerField()\n"})
+    git(consumer, "add", "shop/models.py")
+    staged = run_pre_commit(consumer, pre_commit_home, "run", "--color", "never")
+    assert staged.returncode == 1, staged.stdout + staged.stderr
+    assert (
+        f"shop/models.py:6:5: DMH102 shop.Product: field price added, no migration {FIX}"
+        in staged.stdout.splitlines()
+    )
+
+    # CI: no known change, the models are compared with the state the migrations build
+    git_commit(consumer, "models without migration")
+    ci = run_pre_commit(consumer, pre_commit_home, "run", "--all-files", "--color", "never")
+    assert ci.returncode == 1, ci.stdout + ci.stderr
+    assert (
+        f"shop/models.py:6:5: DMH103 shop.Product: field price is in no migration {FIX}"
+        in ci.stdout.splitlines()
+    )
+    # the hook environment really has no Django
+    assert "No module named" not in ci.stdout + ci.stderr
