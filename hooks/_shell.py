@@ -39,6 +39,7 @@ class Invocation(NamedTuple):
     argv: tuple[Word, ...]
     remote: bool
     wrappers: tuple[str, ...]
+    heredoc: Word | None = None  # what the command reads on stdin (`python - <<PY`)
 
 
 # --- tokenizer --------------------------------------------------------------------------------
@@ -400,8 +401,48 @@ def joined(words: Sequence[Word]) -> Word:
 
 PYTHON = re.compile(r"python(\d+(\.\d+)?)?[mw]?(\.exe)?$")
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ash", "ksh"})
+_MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 PYTHON_CODE = "<python -c>"
 DJANGO_ADMIN = frozenset({"django-admin", "django-admin.py"})
+
+# A program given by a variable: `$(PY)`, `${PY}`, `$PY`, `${PYTHON:-python}`, justfile/Jinja
+# `{{python}}`, Python f-string `{MANAGE}` (the Python reader writes `{name}`), `__value__` (an
+# expression the Python reader cannot name), `____` (a Helm action the Kubernetes reader blanked).
+_VARIABLE = re.compile(
+    r"^(?:\$\((?P<make>[A-Za-z_][A-Za-z0-9_.]*)\)"
+    r"|\$\{(?P<brace>[A-Za-z_][A-Za-z0-9_]*)(?:[:?+=-][^}]*)?\}"
+    r"|\$(?P<plain>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|\{\{-?\s*\.?(?P<just>[A-Za-z_][A-Za-z0-9_.]*)\s*-?\}\}"
+    r"|\{(?P<fstring>[A-Za-z_][A-Za-z0-9_.]*)(?:![rsa])?(?::[^}]*)?\}"
+    r"|(?P<unknown>__value__|_{4,}))$"
+)
+_PYTHON_VARIABLE = re.compile(
+    r"(^|_)(py|py\d+|python\d*(\.\d+)?|interpreter|executable)(_|$)", re.IGNORECASE
+)
+_MANAGE_VARIABLE = re.compile(
+    r"(^|_)(manage|manage_?py|django_?admin|django|dj_?manage)(_|$)", re.IGNORECASE
+)
+
+
+def variable_name(word: str) -> str | None:
+    """The variable a word consists of (`$(PY)` -> "PY", `{{python}}` -> "python"), "" for an
+    expression without a name, None when the word is not one variable."""
+    match = _VARIABLE.match(word)
+    if match is None:
+        return None
+    name = next((v for v in match.groupdict().values() if v is not None), "")
+    return "" if match.group("unknown") else name.rsplit(".", 1)[-1]
+
+
+def python_variable(name: str) -> bool:
+    """A variable named like a Python interpreter (PY, PYTHON, VENV_PYTHON, sys.executable)."""
+    return _PYTHON_VARIABLE.search(name) is not None
+
+
+def manage_variable(name: str) -> bool:
+    """A variable named like the management command (MANAGE, MANAGE_PY, DJANGO_ADMIN)."""
+    return _MANAGE_VARIABLE.search(name) is not None
+
 
 # Options that take a value, per wrapper (anything else starting with "-" is a flag).
 _SUDO_VALUES = frozenset({"-u", "-g", "-C", "-h", "-p", "-U", "-r", "-t", "-T", "-D", "-R"})
@@ -518,6 +559,18 @@ def program(word: str) -> str:
     return os.path.basename(word)
 
 
+def _join_template(words: Sequence[Word]) -> Sequence[Word]:
+    """`{{ python }}` split by the tokenizer into `{{`, `python`, `}}`: one word again."""
+    if len(words) < 3 or words[0].value not in ("{{", "{{-"):
+        return words
+    end = next((k for k, w in enumerate(words) if w.value in ("}}", "-}}")), None)
+    if end is None:
+        return words
+    inner = "".join(w.value for w in words[1:end])
+    head = Word("{{" + inner + "}}", (), words[0].start)
+    return (head, *words[end + 1 :])
+
+
 def _remaining(words: Sequence[Word], i: int) -> tuple[Word, ...]:
     return tuple(words[i:])
 
@@ -549,8 +602,20 @@ def _unwrap(  # noqa: C901 - a flat table of wrappers reads best as one function
     words = words[i:]
     if not words:
         return
+    words = _join_template(words)
     name = program(words[0].value)
     rest = words[1:]
+    variable = variable_name(words[0].value)
+    runs_python = PYTHON.match(name) is not None
+    if variable is not None and rest:
+        following = rest[0].value
+        if python_variable(variable) and not manage_variable(variable):
+            # `$(PY) manage.py ...`, `$(PY) -m django ...`; `$(PY) makemigrations` is left to
+            # management() (PY may hold `python manage.py`)
+            runs_python = following.startswith("-") or following.endswith(".py")
+        elif not manage_variable(variable):
+            # an unknown program (`$(RUN)`, `{cmd}`) in front of manage.py runs manage.py
+            runs_python = program(following).endswith("manage.py")
 
     def again(new: Sequence[Word], wrapper: str, is_remote: bool = False) -> Iterator[Invocation]:
         yield from _unwrap(new, heredoc, depth + 1, remote or is_remote, (*wrappers, wrapper))
@@ -634,13 +699,17 @@ def _unwrap(  # noqa: C901 - a flat table of wrappers reads best as one function
         j = 0
         while j < len(rest):
             v = rest[j].value
-            if v.startswith("-") and not v.startswith("--") and "c" in v[1:] and "o" not in v:
-                if j + 1 < len(rest):
-                    yield from script_of([rest[j + 1]], name, False)
-                return
-            if v in ("-o", "+o", "--rcfile", "--init-file"):
+            if v.startswith(("-", "+")) and not v.startswith("--") and len(v) > 1:
+                takes = v.count("o")  # `-o pipefail`, `-eo pipefail`: each o takes a name
+                if v[0] == "-" and "c" in v[1:]:
+                    k = j + 1 + takes
+                    if k < len(rest):
+                        yield from script_of([rest[k]], name, False)
+                    return
+                j += 1 + takes
+            elif v in ("--rcfile", "--init-file"):
                 j += 2
-            elif v.startswith(("-", "+")):
+            elif v.startswith("-"):
                 j += 1
             else:
                 break
@@ -686,6 +755,33 @@ def _unwrap(  # noqa: C901 - a flat table of wrappers reads best as one function
             else:
                 yield from again(inner, f"{name} {rest[0].value}", is_remote=True)
         return
+    if name == "dokku":
+        j = _skip_options(rest, 0, frozenset({"--app", "--remote"}))
+        if j < len(rest) and rest[j].value in ("run", "run:detached", "enter"):
+            k = _skip_options(rest, j + 1, frozenset({"--env", "-e"}))
+            yield from again(rest[k + 1 :], "dokku run", is_remote=True)
+        return
+    if name in ("aws", "gcloud"):
+        values = [w.value for w in rest[:3]]
+        remote_shell = values[:2] == ["ecs", "execute-command"] or values[:2] == [
+            "compute",
+            "ssh",
+        ]
+        if not remote_shell:
+            return
+        label = f"{name} {values[0]} {values[1]}"
+        for k, w in enumerate(rest):
+            if w.value == "--command" and k + 1 < len(rest):
+                yield from script_of([rest[k + 1]], label, True)
+                return
+            if w.value.startswith("--command="):
+                value = Word(w.value[10:], w.offsets[10:], w.start)
+                yield from script_of([value], label, True)
+                return
+            if w.value == "--" and name == "gcloud":
+                yield from script_of(rest[k + 1 :], label, True)
+                return
+        return
     if name == "ssh":
         j = _skip_options(rest, 0, _SSH_VALUES)
         yield from script_of(rest[j + 1 :], "ssh", True)
@@ -699,7 +795,7 @@ def _unwrap(  # noqa: C901 - a flat table of wrappers reads best as one function
                     value = Word(w.value[10:], w.offsets[10:], w.start)
                     yield from script_of([value], "fly ssh console", True)
         return
-    if PYTHON.match(name):
+    if runs_python:
         j = 0
         while j < len(rest):
             v = rest[j].value
@@ -715,6 +811,13 @@ def _unwrap(  # noqa: C901 - a flat table of wrappers reads best as one function
                     yield from again(
                         (Word(module, (), rest[j].start), *rest[j + 2 :]), f"{name} -m"
                     )
+                elif _MODULE.match(module):
+                    # `python -m pkg.setup_db`: the module's file runs (pkg/setup_db.py, or
+                    # pkg/setup_db/__main__.py for a package), so a config that runs it runs it
+                    path = module.replace(".", "/")
+                    for candidate in (f"{path}.py", f"{path}/__main__.py"):
+                        word = Word(candidate, (), rest[j + 1].start)
+                        yield Invocation((word, *rest[j + 2 :]), remote, (*wrappers, name))
                 return
             if v == "-c":
                 # Python code: PYTHON_CODE marks it for the caller (call_command(...) inside)
@@ -724,14 +827,18 @@ def _unwrap(  # noqa: C901 - a flat table of wrappers reads best as one function
                 return
             if v in ("-W", "-X", "-Q"):
                 j += 2
-            elif v.startswith("-"):
+            elif v.startswith("-") and v != "-":
                 j += 1
             else:
                 break
-        if j < len(rest):
-            yield Invocation(tuple(rest[j:]), remote, (*wrappers, name))
+        if (j >= len(rest) or rest[j].value == "-") and heredoc is not None:
+            # `python <<PY ... PY`, `python - <<PY`: the code comes on stdin
+            marker = Word(PYTHON_CODE, (), words[0].start)
+            yield Invocation((marker, heredoc), remote, (*wrappers, name))
+        elif j < len(rest):
+            yield Invocation(tuple(rest[j:]), remote, (*wrappers, name), heredoc)
         return
-    yield Invocation(tuple(words), remote, wrappers)
+    yield Invocation(tuple(words), remote, wrappers, heredoc)
 
 
 # --- what an invocation means -----------------------------------------------------------------
@@ -749,7 +856,9 @@ def management(inv: Invocation) -> Management | None:
     if not argv:
         return None
     name = program(argv[0].value)
-    if name in DJANGO_ADMIN or name == "manage.py" or name.endswith("manage.py"):
+    variable = variable_name(argv[0].value)
+    by_variable = variable is not None and (python_variable(variable) or manage_variable(variable))
+    if by_variable or name in DJANGO_ADMIN or name.endswith("manage.py"):
         j = 1
         # global options before the subcommand are not valid for manage.py; tolerate them anyway
         while j < len(argv) and argv[j].value.startswith("-"):

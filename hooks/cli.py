@@ -11,7 +11,15 @@ from types import ModuleType
 
 from hooks import _git
 from hooks._hook import VersionAction
-from hooks._report import Finding, HookError, Rule, add_format_argument, handles_errors, report
+from hooks._report import (
+    EXIT_FINDINGS,
+    Finding,
+    HookError,
+    Rule,
+    add_format_argument,
+    handles_errors,
+    report,
+)
 
 PROG = "django-migration-hooks"
 HOOK_MODULES = (
@@ -33,15 +41,18 @@ def all_rules() -> list[Rule]:
     return sorted(rules, key=lambda r: r.code)
 
 
-def check(path: str) -> list[Finding]:
+def check(path: str) -> tuple[list[Finding], bool]:
+    """Every hook's findings, and whether a hook could not read a file it had to read."""
     if not os.path.isdir(path):
         raise HookError(f"{path}: not a directory")
     _git.root(path)  # fails clearly outside a repository
     os.chdir(path)
     findings: list[Finding] = []
+    unreadable = False
     for module in hook_modules():
         findings.extend(module.check_repository())
-    return findings
+        unreadable |= bool(getattr(module, "UNREADABLE", ()))
+    return findings, unreadable
 
 
 def explain(code: str) -> str:
@@ -83,7 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "explain":
         print(explain(args.code))
         return 0
-    return report(check(args.path), args.format)
+    findings, unreadable = check(args.path)
+    rc = report(findings, args.format)
+    # like the hooks: a file that could not be read may hide a finding
+    return max(rc, EXIT_FINDINGS) if unreadable else rc
 
 
 if __name__ == "__main__":

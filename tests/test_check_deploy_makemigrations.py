@@ -166,6 +166,7 @@ def test_unreadable_deploy_file_one_line(git_repo, capsys, files, expected):
 
 def test_huge_file_one_line(git_repo, capsys):
     with open(git_repo / "Dockerfile", "wb") as f:
+        f.write(b"RUN python manage.py makemigrations\n")
         f.truncate(50 * 1024 * 1024)  # sparse: instant
     assert main(["Dockerfile", "Procfile"]) == 1
     out, err = capsys.readouterr()
@@ -174,6 +175,12 @@ def test_huge_file_one_line(git_repo, capsys):
         "check-deploy-makemigrations: Dockerfile: skipped, larger than 5 MB\n"
         "check-deploy-makemigrations: Procfile: no such file (broken symlink?)\n",
     )
+
+
+def test_huge_file_without_migrations_is_skipped_silently(git_repo, capsys):
+    write(git_repo, {"k8s/crds.yaml": "apiVersion: v1\nkind: List\n" + "# x\n" * 2_000_000})
+    assert main(["k8s/crds.yaml"]) == 0
+    assert capsys.readouterr() == ("", "")
 
 
 def test_symlinks_are_skipped(git_repo, capsys):
@@ -323,3 +330,24 @@ def test_unparsable_config_alone_passes(git_repo, capsys):
 def test_ordinary_non_utf8_python_file_is_not_our_business(git_repo, capsys):
     files = {"app/legacy.py": b"# -*- coding: latin-1 -*-\nname = '\xe9'\n"}
     assert run_hook(git_repo, capsys, files) == (0, [], "")
+
+
+def test_tracked_file_deleted_from_worktree_is_skipped(git_repo, capsys):
+    write(git_repo, {"Procfile": RELEASE})
+    git(git_repo, "add", "-A")
+    os.remove(git_repo / "Procfile")
+    assert main([]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_check_repository_exposes_unreadable_files(git_repo, capsys):
+    write(git_repo, {"Procfile": b"release: python manage.py makemigrations \xff\n"})
+    git(git_repo, "add", "-A")
+    assert hook.check_repository() == []
+    assert hook.UNREADABLE == ["Procfile: skipped, not valid UTF-8"]
+    assert capsys.readouterr() == (
+        "",
+        "check-deploy-makemigrations: Procfile: skipped, not valid UTF-8\n",
+    )
+    write(git_repo, {"Procfile": "web: gunicorn app.wsgi\n"})
+    assert (hook.check_repository(), hook.UNREADABLE) == ([], [])

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from hooks.cli import all_rules, main
+from tests.conftest import git, write
 
 
 def test_rules_lists_every_code(capsys):
@@ -46,3 +49,35 @@ def test_no_command_is_usage_error(capsys):
     with pytest.raises(SystemExit) as excinfo:
         main([])
     assert excinfo.value.code == 2
+
+
+def test_check_unreadable_deploy_file_fails(git_repo, capsys):
+    write(git_repo, {"Procfile": b"release: python manage.py makemigrations \xff\n"})
+    git(git_repo, "add", "-A")
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert "check-deploy-makemigrations: Procfile: skipped, not valid UTF-8\n" in err
+
+
+def test_check_example_project_reports_every_mistake(git_repo, capsys):
+    write(
+        git_repo,
+        {
+            ".gitignore": "*/migrations/*\n!*/migrations/__init__.py\n",
+            "Procfile": "release: python manage.py makemigrations && python manage.py migrate\n",
+            "manage.py": "import os\n"
+            "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n",
+            "mysite/__init__.py": "",
+            "mysite/settings.py": "INSTALLED_APPS = ['shop']\n",
+            "shop/__init__.py": "",
+            "shop/migrations/__init__.py": "",
+            "shop/models.py": "from django.db import models\n\n\n"
+            "class Product(models.Model):\n"
+            "    name = models.CharField(max_length=10)\n",
+        },
+    )
+    git(git_repo, "add", "-A")
+    assert main(["check", "--format", "json"]) == 1
+    codes = {finding["code"] for finding in json.loads(capsys.readouterr().out)}
+    assert {"DMH201", "DMH204", "DMH301"} <= codes
+    assert codes & {"DMH101", "DMH103"}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN, git, run_pre_commit, try_repo, write
+from tests.conftest import BIN, git, git_commit, run_pre_commit, try_repo, write
 
 pytestmark = pytest.mark.e2e
 
@@ -62,8 +62,8 @@ MINE = [
     f"on deploy {HINT}",
     f"fabfile.py:6:29: DMH301 fabfile.py `deploy` c.run() runs `makemigrations`, which writes "
     f"migration files on deploy {HINT}",
-    f"justfile:5:22: DMH301 justfile target `migrate` runs `makemigrations`, which writes "
-    f"migration files on deploy {HINT}",
+    f"justfile:5:22: DMH301 justfile target `migrate` (run by target `deploy`) runs "
+    f"`makemigrations`, which writes migration files on deploy {HINT}",
 ]
 # config families read by the sibling readers: position and code are what this hook owns
 THEIRS = [
@@ -177,3 +177,25 @@ def test_prek_runs_the_same_config(consumer, pre_commit_home, hooks_repo, tmp_pa
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert_every_kind_reported(proc.stdout)
     shutil.rmtree(tmp_path / "prek-home", ignore_errors=True)
+
+
+def test_commit_wiring_a_dev_target_into_release_is_caught(consumer, pre_commit_home, hooks_repo):
+    write(
+        consumer,
+        {
+            "Makefile": "migrations:\n\tpython manage.py makemigrations\n",
+            ".pre-commit-config.yaml": config(hooks_repo, "[]"),
+        },
+    )
+    git(consumer, "add", "-A")
+    git_commit(consumer, "dev helper")
+    write(consumer, {"Procfile": "release: make migrations\n"})
+    git(consumer, "add", "Procfile")
+    expected = [
+        "Makefile:2:19: DMH301 Makefile target `migrations` (run by Procfile process `release`) "
+        f"runs `makemigrations`, which writes migration files on deploy {HINT}"
+    ]
+    proc = run_pre_commit(consumer, pre_commit_home, "run", HOOK, "--color", "never")
+    assert (proc.returncode, findings(proc.stdout)) == (1, expected), proc.stdout + proc.stderr
+    proc = run_pre_commit(consumer, pre_commit_home, "run", HOOK, "--all-files", "--color", "never")
+    assert (proc.returncode, findings(proc.stdout)) == (1, expected), proc.stdout + proc.stderr

@@ -66,8 +66,116 @@ def _flag(args: Sequence[Word], names: frozenset[str]) -> Word | None:
     return None
 
 
+# makemigrations' options: argparse accepts any unambiguous prefix (`--dry`, `--che`)
+MAKEMIGRATIONS_OPTIONS = (
+    "--dry-run",
+    "--merge",
+    "--empty",
+    "--noinput",
+    "--no-input",
+    "--name",
+    "--no-header",
+    "--check",
+    "--scriptable",
+    "--update",
+    "--verbosity",
+    "--settings",
+    "--pythonpath",
+    "--traceback",
+    "--no-color",
+    "--force-color",
+    "--skip-checks",
+    "--help",
+    "--version",
+)
+
+
+def _read_only(args: Sequence[Word]) -> bool:
+    """A flag that makes makemigrations write nothing, as written or abbreviated."""
+    for word in args:
+        value = word.value.split("=", 1)[0]
+        if value in READ_ONLY_FLAGS:
+            return True
+        if value.startswith("--") and len(value) > 2:
+            matches = [o for o in MAKEMIGRATIONS_OPTIONS if o.startswith(value)]
+            if len(matches) == 1 and matches[0] in READ_ONLY_FLAGS:
+                return True
+    return False
+
+
+def _shell_code(args: Sequence[Word]) -> Word | None:
+    for k, word in enumerate(args):
+        if word.value in ("-c", "--command") and k + 1 < len(args):
+            return args[k + 1]
+        if word.value.startswith("--command="):
+            return Word(word.value[10:], word.offsets[10:], word.start)
+    return None
+
+
 def _shown(inv: Invocation) -> str:
     return " ".join(w.value for w in inv.argv[:4])
+
+
+# Paths outside any project: scratch space a build may clean freely.
+_SCRATCH = re.compile(r"^(/tmp|/var/tmp|/dev/shm|/private/tmp|\$\{?TMPDIR\}?)(/|$)")
+_FIND_TESTS = frozenset({"-path", "-wholename", "-ipath", "-iwholename", "-regex", "-iregex"})
+_FIND_TESTS |= {"-name", "-iname"}
+_XARGS_VALUES = frozenset({"-I", "-i", "-n", "-P", "-L", "-l", "-d", "-E", "-e", "-s", "-a"})
+_XARGS_VALUES |= {"--max-args", "--max-procs", "--max-lines", "--delimiter", "--arg-file"}
+_XARGS_VALUES |= {"--replace", "--eof", "--max-chars"}
+
+
+def _project_path(path: str) -> bool:
+    return _SCRATCH.match(path) is None
+
+
+def _find_matches_migrations(args: Sequence[str]) -> bool:
+    """`find` arguments that select migration files (not only bytecode, not scratch space).
+
+    Alternatives (`-o`) are read apart: a `-name '*.pyc'` in one does not make another one
+    harmless; a negated test (`-not -name __init__.py`) never narrows to bytecode."""
+    first_option = next((i for i, a in enumerate(args) if a.startswith(("-", "!", "("))), len(args))
+    starts = [a for a in args[:first_option] if _project_path(a)]
+    if not starts and first_option:
+        return False  # every starting point is scratch space
+    alternative: list[tuple[str, bool]] = []  # (pattern, negated)
+    alternatives = [alternative]
+    negate = False
+    i = first_option
+    while i < len(args):
+        a = args[i]
+        if a in ("-o", "-or"):
+            alternative = []
+            alternatives.append(alternative)
+        elif a in ("-not", "!"):
+            negate = True
+            i += 1
+            continue
+        elif a in _FIND_TESTS and i + 1 < len(args):
+            alternative.append((args[i + 1], negate))
+            i += 1
+        negate = False
+        i += 1
+    in_start = any("migrations" in s for s in starts)
+    for tests in alternatives:
+        positive = [p for p, negated in tests if not negated]
+        mentions = in_start or any("migrations" in p for p in positive)
+        if mentions and not any(_BYTECODE_ONLY.search(p) for p in positive):
+            return True
+    return False
+
+
+def _xargs_rm(inv: Invocation) -> Word | None:
+    """`xargs [options] rm ...`: the `rm` word."""
+    argv = inv.argv
+    if _shell.program(argv[0].value) != "xargs":
+        return None
+    j = 1
+    while j < len(argv) and argv[j].value.startswith("-"):
+        j += 2 if argv[j].value in _XARGS_VALUES else 1
+    if j < len(argv) and _shell.program(argv[j].value) in ("rm", "unlink"):
+        return argv[j]
+    return None
 
 
 def _deletes_migrations(inv: Invocation) -> bool:
@@ -75,26 +183,22 @@ def _deletes_migrations(inv: Invocation) -> bool:
     name = _shell.program(argv[0].value)
     args = [w.value for w in argv[1:]]
     if name == "rm":
-        targets = [a for a in args if not a.startswith("-")]
+        targets = [a for a in args if not a.startswith("-") and _project_path(a)]
         return any(_MIGRATIONS_PATH.search(a) and not _BYTECODE_ONLY.search(a) for a in targets)
     if name == "find":
         deleting = "-delete" in args or any(
             a in ("-exec", "-execdir") and i + 1 < len(args) and _shell.program(args[i + 1]) == "rm"
             for i, a in enumerate(args)
         )
-        if not deleting:
-            return False
-        patterns = [
-            args[i + 1]
-            for i, a in enumerate(args[:-1])
-            if a in ("-path", "-wholename", "-ipath", "-regex", "-name", "-iname")
-        ]
-        starts = args[: next((i for i, a in enumerate(args) if a.startswith("-")), 0)]
-        mentions = [p for p in (*patterns, *starts) if "migrations" in p]
-        if not mentions:
-            return False
-        return not any(_BYTECODE_ONLY.search(p) for p in patterns)
+        return deleting and _find_matches_migrations(args)
     return False
+
+
+def _finds_migrations(inv: Invocation) -> bool:
+    """`find` selecting migration files without deleting them (its output may go to rm)."""
+    return _shell.program(inv.argv[0].value) == "find" and _find_matches_migrations(
+        [w.value for w in inv.argv[1:]]
+    )
 
 
 def _python_code(code: Word, remote: bool) -> list[Hit]:
@@ -118,8 +222,17 @@ def _python_code(code: Word, remote: bool) -> list[Hit]:
 def analyse(site: CommandSite) -> tuple[list[Hit], list[Reference]]:
     hits: list[Hit] = []
     refs: list[Reference] = []
+    found: Invocation | None = None  # the previous command, when it lists migration files
     for inv in invocations(site):
         if not inv.argv:
+            continue
+        listed, found = found, inv if _finds_migrations(inv) else None
+        rm = _xargs_rm(inv) if listed is not None else None
+        if listed is not None and rm is not None:
+            # `find ... -path '*/migrations/*' | xargs rm`
+            shown = f"{_shown(listed)} ... | xargs {rm.value}"
+            offset = rm.pos if rm.offsets else -1
+            hits.append(Hit(DELETES, _shell.program(rm.value), offset, inv.remote, shown))
             continue
         if inv.argv[0].value == _shell.PYTHON_CODE:
             hits.extend(_python_code(inv.argv[1], inv.remote))
@@ -127,7 +240,12 @@ def analyse(site: CommandSite) -> tuple[list[Hit], list[Reference]]:
         mgmt = _shell.management(inv)
         if mgmt is not None:
             sub = mgmt.sub.value
-            if sub == "makemigrations" and _flag(mgmt.args, READ_ONLY_FLAGS) is None:
+            if sub in ("shell", "shell_plus"):
+                # `manage.py shell -c CODE` / `manage.py shell <<PY`: the code is Python
+                code = _shell_code(mgmt.args) or inv.heredoc
+                if code is not None:
+                    hits.extend(_python_code(code, inv.remote))
+            elif sub == "makemigrations" and not _read_only(mgmt.args):
                 hits.append(
                     Hit(MAKEMIGRATIONS, "makemigrations", mgmt.sub.pos, inv.remote, _shown(inv))
                 )
@@ -176,11 +294,13 @@ def _references(inv: Invocation) -> Iterator[Reference]:
                 yield Reference(tool, v)
         return
     script_like = "/" in head or head.endswith((".sh", ".py", ".bash"))
-    via_shell = inv.wrappers[-1:] in (("sh",), ("bash",))
+    via_shell = inv.wrappers[-1:] in tuple((s,) for s in _shell.SHELLS) or (
+        inv.wrappers[-1:] and _shell.PYTHON.match(inv.wrappers[-1])
+    )
     if (script_like or via_shell) and not head.startswith("$") and name not in ("", ".", ".."):
-        yield Reference("script", name)
-    if name in (".", "source") and len(argv) > 1:
-        yield Reference("script", _shell.program(argv[1].value))
+        yield Reference("script", head)  # as written: resolved against the config's directory
+    if name in (".", "source") and len(argv) > 1 and "$" not in argv[1].value:
+        yield Reference("script", argv[1].value)
 
 
 # --- where a hit is in the file ---------------------------------------------------------------

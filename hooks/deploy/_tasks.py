@@ -57,3 +57,13 @@ def reachable(graph: Mapping[str, Iterable[str]], roots: Iterable[str]) -> set[s
 def deploy_tasks(graph: Mapping[str, Iterable[str]], extra_roots: Iterable[str] = ()) -> set[str]:
     roots = [name for name in graph if is_deploy_name(name)]
     return reachable(graph, [*roots, *extra_roots])
+
+
+def reached_by(graph: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    """Task -> the deploy-named task that reaches it (for tasks not named like a deploy)."""
+    by: dict[str, str] = {}
+    for root in sorted(name for name in graph if is_deploy_name(name)):
+        for name in sorted(reachable(graph, [root])):
+            if not is_deploy_name(name):
+                by.setdefault(name, root)
+    return by

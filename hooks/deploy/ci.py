@@ -371,6 +371,7 @@ class _GroovyScanner:
         self.text = text
         self.pos = 0
         self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        self.stage = ""  # the last `stage('Name')` seen: the stage the next steps are in
 
     def where(self, pos: int) -> tuple[int, int]:
         row = bisect.bisect_right(self.starts, pos) - 1
@@ -395,6 +396,8 @@ class _GroovyScanner:
                 word = match.group()
                 if word in _JENKINS_STEPS and not self.after_dot(match.start()):
                     yield from self.step(word)
+                elif word == "stage" and not self.after_dot(match.start()):
+                    self.read_stage()
             else:
                 self.pos += 1
 
@@ -404,6 +407,16 @@ class _GroovyScanner:
         while pos >= 0 and self.text[pos] in " \t\r\n":
             pos -= 1
         return pos >= 0 and self.text[pos] == "."
+
+    def read_stage(self) -> None:
+        self.blank()
+        if self.text.startswith("(", self.pos):
+            self.pos += 1
+            self.blank()
+        if self.pos < len(self.text) and self.text[self.pos] in "'\"":
+            value = self.literal()
+            if value is not None:
+                self.stage = str(value)
 
     def blank(self) -> None:
         while self.pos < len(self.text) and self.text[self.pos] in " \t\r\n":
@@ -425,7 +438,8 @@ class _GroovyScanner:
                 return
             value = self.literal()
             if label in (None, "script") and value is not None:
-                yield text_site(value, f"Jenkinsfile {word} step")
+                stage = f"stage `{self.stage}` " if self.stage else ""
+                yield text_site(value, f"Jenkinsfile {stage}{word} step")
             self.blank()
             if not self.text.startswith(",", self.pos):
                 return

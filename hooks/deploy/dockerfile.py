@@ -19,6 +19,7 @@ _WORD = re.compile(r"(\s*)([A-Za-z]+)(\s+|$)")
 _NOT_DOCKER = frozenset({"py", "md", "rst", "txt", "json", "yml", "yaml", "toml", "sh", "lock"})
 _FLAG = re.compile(r"--[a-z-]+(=\S*)?\s+")
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
+_PYTHON = re.compile(r"python(\d+(\.\d+)?)?$")
 _HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z0-9_]+)\2")
 
 
@@ -29,7 +30,8 @@ def claims(path: str) -> bool:
         return False
     return (
         lower in ("dockerfile", "containerfile")
-        or lower.startswith(("dockerfile.", "containerfile."))
+        or lower.startswith(("dockerfile.", "containerfile.", "dockerfile-", "dockerfile_"))
+        or lower.startswith(("containerfile-", "containerfile_"))
         or lower.endswith((".dockerfile", ".containerfile"))
     )
 
@@ -106,10 +108,15 @@ def sites(path: str, text: str) -> list[CommandSite]:
                     i += 1
                 body = "\n".join(lines[body_start:i])
                 i += 1
-                head = _HEREDOC.sub("", parts[0]).split()
+                head = _HEREDOC.sub("", command.split("\n", 1)[0]).split()
                 runs_body = not head or os.path.basename(head[0]) in _SHELLS
                 if runs_body and body_start < i - 1:
                     found.append(CommandSite(body, None, body_start + 1, 1, i - 1, context))
+                elif len(heredocs) == 1 and _PYTHON.match(os.path.basename(head[0])):
+                    # `RUN python3 <<PY`: the shell reader hands the body to Python
+                    first = command.split("\n", 1)[0]
+                    text = "\n".join([first, *lines[body_start:i]])
+                    found.append(CommandSite(text, None, start + 1, col, i, context))
             continue
         stripped = command.strip()
         if stripped.startswith("["):

@@ -74,7 +74,20 @@ def is_helm_template(path: str) -> bool:
     return os.path.isfile(posixpath.join(chart, "Chart.yaml") if chart else "Chart.yaml")
 
 
+def _as_written(name: Str | None, original: list[str]) -> str | None:
+    """A one-line name as the template writes it (`{{ .Release.Name }}-migrate`), not the
+    placeholder the neutralised text holds."""
+    if name is None or "_" not in name or not name.strip("_ "):
+        return name  # no placeholder, or only one (dropped from the message)
+    if name.line > len(original) or name.end_line != name.line:
+        return name
+    start = name.col - 1
+    written = original[name.line - 1][start : start + len(name)]
+    return written if len(written) == len(name) else name
+
+
 def sites(path: str, text: str) -> list[CommandSite]:
+    original = text.split("\n")
     if is_helm_template(path) or "{{" in text:
         text = neutralise_templates(text)
     found: list[CommandSite | None] = []
@@ -85,7 +98,7 @@ def sites(path: str, text: str) -> list[CommandSite]:
         if "kind" not in manifest or "apiVersion" not in manifest:
             continue
         kind = string(manifest.get("kind")) or "object"
-        name = string(mapping(manifest.get("metadata")).get("name"))
+        name = _as_written(string(mapping(manifest.get("metadata")).get("name")), original)
         label = f"Kubernetes {kind}" + (f" {name}" if name and name.strip("_ ") else "")
         for spec in walk(manifest):
             for key in _CONTAINER_LISTS:

@@ -146,22 +146,40 @@ def _parse_just(lines: list[str]) -> list[_Recipe]:
     return recipes
 
 
-def sites(path: str, text: str, roots: Iterable[str] = ()) -> list[CommandSite]:
-    """Recipe lines; roots = extra targets that a deploy config runs (`make release`)."""
-    lines = text.splitlines()
-    just = _is_just(path)
-    recipes = _parse_just(lines) if just else _parse_make(lines)
+def _graph(recipes: Iterable[_Recipe]) -> dict[str, list[str]]:
     graph: dict[str, list[str]] = {}
     for recipe in recipes:
         deps = graph.setdefault(_tasks.normalise(recipe.name), [])
         deps.extend(recipe.deps)
         for _, _, _, command in recipe.lines:
             deps.extend(_calls(command))
+    return graph
+
+
+def _recipes(path: str, text: str) -> list[_Recipe]:
+    lines = text.splitlines()
+    return _parse_just(lines) if _is_just(path) else _parse_make(lines)
+
+
+def reached(path: str, text: str, roots: Iterable[str]) -> set[str]:
+    """The (normalised) targets that running roots runs: the roots and what they reach."""
+    return _tasks.reachable(_graph(_recipes(path, text)), roots)
+
+
+def sites(path: str, text: str, roots: Iterable[str] = ()) -> list[CommandSite]:
+    """Recipe lines; roots = extra targets that a deploy config runs (`make release`)."""
+    just = _is_just(path)
+    recipes = _recipes(path, text)
+    graph = _graph(recipes)
     deploy = _tasks.deploy_tasks(graph, roots)
+    names = {_tasks.normalise(recipe.name): recipe.name for recipe in reversed(recipes)}
+    by = {unit: names.get(root, root) for unit, root in _tasks.reached_by(graph).items()}
     kind = "justfile" if just else "Makefile"
     found = []
     for recipe in recipes:
         dev = _tasks.normalise(recipe.name) not in deploy
+        root = by.get(_tasks.normalise(recipe.name))
+        run_by = f" (run by target `{root}`)" if root else ""
         for line, col, end_line, command in recipe.lines:
             found.append(
                 CommandSite(
@@ -170,7 +188,7 @@ def sites(path: str, text: str, roots: Iterable[str] = ()) -> list[CommandSite]:
                     line,
                     col,
                     end_line,
-                    f"{kind} target `{recipe.name}`",
+                    f"{kind} target `{recipe.name}`{run_by}",
                     dev=dev,
                     unit=recipe.name,
                 )

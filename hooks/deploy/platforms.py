@@ -85,6 +85,8 @@ _BY_NAME = {
     "vercel.json": "vercel",
     ".platform.app.yaml": "platformsh",
     "Dockerrun.aws.json": "ecs",
+    "app-spec.yaml": "do",  # DigitalOcean App Platform spec kept at the root (`doctl --spec`)
+    "app-spec.yml": "do",
     "taskdef.json": "ecs",
 }
 _ECS = re.compile(r"task[-_.]?def(inition)?[^/]*\.json$")

@@ -18,7 +18,7 @@ import os
 import re
 from collections.abc import Iterable
 
-from hooks.deploy import _tasks
+from hooks.deploy import _tasks, shell
 from hooks.deploy._site import CommandSite
 
 TASK_FILES = frozenset({"fabfile.py", "tasks.py"})
@@ -29,6 +29,8 @@ _DEPLOY_SCRIPT = re.compile(
 )
 _SUBPROCESS = frozenset({"run", "call", "check_call", "check_output", "Popen", "getoutput"})
 _SHELL_CALLS = frozenset({"system", "popen"})
+_EXEC = frozenset({"execv", "execvp", "execve", "execvpe", "execl", "execlp", "execle"})
+_EXEC |= {"execlpe"}
 _RUNNERS = frozenset({"run", "local", "sudo"})
 _REMOTE = frozenset({"run", "sudo"})
 _FLAG_KWARGS = {
@@ -59,7 +61,9 @@ def is_deploy_script(path: str) -> bool:
     stem = name[:-3] if name.endswith(".py") else name
     if name in TASK_FILES or _DEPLOY_SCRIPT.match(stem):
         return True
-    return path.startswith((".platform/", "bin/")) and not name.endswith(".py")
+    if path.startswith((".platform/hooks/", ".platform/confighooks/")):
+        return True  # Elastic Beanstalk runs every file there, `.py` included
+    return path.startswith("bin/") and not name.endswith(".py")
 
 
 def _string(node: ast.expr) -> str | None:
@@ -71,9 +75,23 @@ def _string(node: ast.expr) -> str | None:
         for value in node.values:
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 parts.append(value.value)
+            elif isinstance(value, ast.FormattedValue) and _name(value.value):
+                parts.append("{" + _name(value.value) + "}")  # the shell reader reads `{PY}`
             else:
                 parts.append(_PLACEHOLDER)
         return "".join(parts)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "join"
+        and len(node.args) == 1
+        and isinstance(node.func.value, ast.Constant)
+        and isinstance(node.func.value.value, str)
+        and isinstance(node.args[0], (ast.List, ast.Tuple))
+    ):
+        # `" ".join(["python", "manage.py", ...])`
+        items = [_argv_item(e) for e in node.args[0].elts if not isinstance(e, ast.Starred)]
+        return node.func.value.value.join(items)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left, right = _string(node.left), _string(node.right)
         if left is None and right is None:
@@ -82,6 +100,15 @@ def _string(node: ast.expr) -> str | None:
             right if right is not None else _PLACEHOLDER
         )
     return None
+
+
+def _name(node: ast.expr) -> str:
+    """`PY` -> "PY", `self.manage` -> "manage", `sys.executable` -> "executable", else ""."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
 
 
 def _argv_item(node: ast.expr) -> str:
@@ -139,6 +166,23 @@ class _Collector(ast.NodeVisitor):
         self.function = ""
         self.tasks: dict[str, list[str]] = {}  # task -> pre/post tasks and tasks it calls
         self.task_names: set[str] = set()
+        self.values: dict[str, ast.expr] = {}  # name -> the command it was last set to
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        """`cmd = ["python", "manage.py", ...]`: remembered for a later `subprocess.run(cmd)`
+        in the same function (straight-line code; the last assignment wins)."""
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
+            if _string(node.value) is not None or _argv(node.value) is not None:
+                self.values[name] = node.value
+            else:
+                self.values.pop(name, None)
+        self.generic_visit(node)
+
+    def resolve(self, node: ast.expr) -> ast.expr:
+        if isinstance(node, ast.Name):
+            return self.values.get(node.id, node)
+        return node
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         outer = self.function
@@ -160,8 +204,9 @@ class _Collector(ast.NodeVisitor):
         if is_task:
             self.task_names.add(node.name)
             self.tasks.setdefault(_tasks.normalise(node.name), []).extend(deps)
+        outer_values, self.values = self.values, {}
         self.generic_visit(node)
-        self.function = outer
+        self.function, self.values = outer, outer_values
 
     visit_AsyncFunctionDef = visit_FunctionDef  # noqa: N815 - ast.NodeVisitor naming
 
@@ -181,8 +226,17 @@ class _Collector(ast.NodeVisitor):
         receiver, name = _func_name(node)
         if self.function and isinstance(node.func, ast.Name):
             self.tasks.setdefault(_tasks.normalise(self.function), []).append(node.func.id)
-        first = node.args[0] if node.args else None
-        if name == "call_command" and first is not None:
+        first = self.resolve(node.args[0]) if node.args else None
+        if receiver == "os" and name in _EXEC and len(node.args) > 1:
+            # os.execvp(file, argv) / os.execlp(file, arg0, arg1, ...)
+            args = self.resolve(node.args[1]) if name.startswith("execv") else None
+            listed = _argv(args) if args is not None else None
+            if args is None:
+                args = node.args[1]
+                listed = tuple(_argv_item(a) for a in node.args[1:])
+            if listed:
+                self.site(args, None, listed, f"os.{name}()")
+        elif name == "call_command" and first is not None:
             command = _string(first)
             if command is not None:
                 words = ["django-admin", command, *(_argv_item(a) for a in node.args[1:])]
@@ -219,18 +273,51 @@ class _Collector(ast.NodeVisitor):
         return None
 
 
-def sites(path: str, text: str, roots: Iterable[str] = ()) -> list[CommandSite]:
-    """Command sites; roots = extra tasks that a deploy config runs (`invoke release`)."""
+def _collect(path: str, text: str) -> _Collector | None:
     collector = _Collector(fabric=os.path.basename(path) == "fabfile.py")
     try:
         collector.visit(ast.parse(text, filename=path))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return []  # syntax belongs to other tools; absurd nesting is not a deploy script
+        return None  # syntax belongs to other tools; absurd nesting is not a deploy script
+    return collector
+
+
+def reached(path: str, text: str, roots: Iterable[str]) -> set[str]:
+    """The (normalised) tasks that running roots runs: the roots and what they reach."""
+    collector = _collect(path, text)
+    return set() if collector is None else _tasks.reachable(collector.tasks, roots)
+
+
+def sites(path: str, text: str, roots: Iterable[str] = ()) -> list[CommandSite]:
+    """Command sites; roots = extra tasks that a deploy config runs (`invoke release`).
+
+    A task only a person runs, or any command of a script named like a developer helper
+    (`start_dev.py`, `scripts/local/...`), is `dev` (unit: the task, or the file's name)."""
+    collector = _collect(path, text)
+    if collector is None:
+        return []
     task_file = is_task_file(path)
     deploy = _tasks.deploy_tasks(collector.tasks, roots) if task_file else set()
+    by = _tasks.reached_by(collector.tasks) if task_file else {}
+    names = {_tasks.normalise(name): name for name in collector.task_names}
+    helper = not task_file and is_dev_helper(path)
     result = []
     for site, remote, function in collector.found:
-        dev = task_file and not remote and _tasks.normalise(function) not in deploy
+        if task_file:
+            dev = not remote and _tasks.normalise(function) not in deploy
+            unit = function
+        else:
+            dev = helper and not remote
+            unit = os.path.basename(path) if helper else function
         context = f"{os.path.basename(path)} `{function}`" if function else "Python script"
-        result.append(site._replace(context=f"{context} {site.context}", dev=dev, unit=function))
+        root = by.get(_tasks.normalise(function)) if function else None
+        run_by = f" (run by task `{names.get(root, root)}`)" if root else ""
+        context = f"{context} {site.context}{run_by}"
+        result.append(site._replace(context=context, dev=dev, unit=unit))
     return result
+
+
+def is_dev_helper(path: str) -> bool:
+    """Named like a developer helper (`start_dev.py`, `dev/startup.py`, `reset_db.py`): the
+    same rule as for shell scripts."""
+    return shell.is_dev_helper(path)

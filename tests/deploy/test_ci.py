@@ -323,17 +323,21 @@ def test_sites_jenkinsfile_literals_comments_and_labels():
         "}\n"
     )
     assert ci.sites("Jenkinsfile", text) == [
-        CommandSite('echo ${params.get("A")} done', None, 8, 21, 8, "Jenkinsfile sh step"),
+        CommandSite(
+            'echo ${params.get("A")} done', None, 8, 21, 8, "Jenkinsfile stage `x` sh step"
+        ),
         CommandSite(
             "\n            python manage.py migrate\n        ",
             None,
             10,
             13,
             11,
-            "Jenkinsfile sh step",
+            "Jenkinsfile stage `x` sh step",
         ),
-        CommandSite("python manage.py check", None, 12, 14, 12, "Jenkinsfile bat step"),
-        CommandSite("\n        echo $HOME\n        ", None, 15, 9, 16, "Jenkinsfile sh step"),
+        CommandSite("python manage.py check", None, 12, 14, 12, "Jenkinsfile stage `x` bat step"),
+        CommandSite(
+            "\n        echo $HOME\n        ", None, 15, 9, 16, "Jenkinsfile stage `x` sh step"
+        ),
     ]
 
 
@@ -433,8 +437,7 @@ def test_ci_noop(git_repo, capsys, path, text):
             "        # migrations are not stored in the repo, so makemigrations here\n"
             "        python manage.py makemigrations\n"
             "        python manage.py migrate\n",
-            ".github/workflows/django.yml:9:26: DMH301 GitHub Actions job build step 2 "
-            f"{IN_CI}",
+            f".github/workflows/django.yml:9:26: DMH301 GitHub Actions job build step 2 {IN_CI}",
             id="github-block-with-comment",
         ),
         pytest.param(
@@ -482,7 +485,7 @@ def test_ci_noop(git_repo, capsys, path, text):
             '        sh ". venv/bin/activate && python manage.py makemigrations"\n'
             "    }\n"
             "}\n",
-            f"Jenkinsfile:6:53: DMH301 Jenkinsfile sh step {IN_CI}",
+            f"Jenkinsfile:6:53: DMH301 Jenkinsfile stage `Preparation` sh step {IN_CI}",
             id="jenkins-double-quoted",
         ),
         pytest.param(
@@ -495,7 +498,7 @@ def test_ci_noop(git_repo, capsys, path, text):
             "  - |\n"
             "    pip install -r requirements.txt\n"
             "    python manage.py makemigrations\n",
-            f"cloudbuild.yaml:8:22: DMH301 Cloud Build step 1 {IN_CI}",
+            f"cloudbuild.yaml:8:22: DMH301 Cloud Build step 1 {ON_DEPLOY}",
             id="cloudbuild-bash-c",
         ),
         pytest.param(
@@ -505,7 +508,7 @@ def test_ci_noop(git_repo, capsys, path, text):
             "  args: [manage.py, makemigrations, --noinput]\n"
             "- name: gcr.io/cloud-builders/docker\n"
             "  args: [build, -t, app, .]\n",
-            f"cloudbuild.yaml:3:21: DMH301 Cloud Build step 1 {IN_CI}",
+            f"cloudbuild.yaml:3:21: DMH301 Cloud Build step 1 {ON_DEPLOY}",
             id="cloudbuild-image-without-entrypoint",
         ),
         pytest.param(

@@ -119,8 +119,8 @@ def test_dockerfile_cmd_script_becomes_deploy_script(git_repo, capsys):
     assert run_hook(git_repo, capsys, files) == (
         1,
         [
-            "backend/make_migrations.sh:2:18: DMH301 script runs `makemigrations`, which "
-            f"writes migration files on deploy {HINT}"
+            "backend/make_migrations.sh:2:18: DMH301 script (run by Dockerfile CMD) runs "
+            f"`makemigrations`, which writes migration files on deploy {HINT}"
         ],
         "",
     )

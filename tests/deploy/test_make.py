@@ -71,14 +71,16 @@ def test_make_noop(git_repo, capsys, path, text):
             "Makefile",
             ".PHONY: release migrations\nmigrations:\n\t@python manage.py makemigrations\n\n"
             "release: migrations\n\tpython manage.py migrate\n",
-            dmh301("Makefile", 3, 20, "Makefile target `migrations`"),
+            dmh301("Makefile", 3, 20, "Makefile target `migrations` (run by target `release`)"),
             id="prerequisite-of-release",
         ),
         pytest.param(
             "deploy.mk",
             "migrations:\n\tpython manage.py makemigrations\n\n"
             "prod-deploy:\n\t$(MAKE) migrations\n",
-            dmh301("deploy.mk", 2, 19, "Makefile target `migrations`"),
+            dmh301(
+                "deploy.mk", 2, 19, "Makefile target `migrations` (run by target `prod-deploy`)"
+            ),
             id="make-call-from-deploy",
         ),
         pytest.param(
@@ -86,14 +88,16 @@ def test_make_noop(git_repo, capsys, path, text):
             "set dotenv-load\n\n# ship it\ndeploy: migrate\n"
             "    ssh prod 'cd /srv/app && git pull'\n\nmigrate:\n"
             "    ssh prod 'cd /srv/app && .venv/bin/python manage.py makemigrations'\n",
-            dmh301("justfile", 8, 57, "justfile target `migrate`", remote=True),
+            dmh301(
+                "justfile", 8, 57, "justfile target `migrate` (run by target `deploy`)", remote=True
+            ),
             id="just-dependency-ssh",
         ),
         pytest.param(
             "justfile",
             "release:\n    just makemigrations\n\nmakemigrations:\n"
             "    @uv run python manage.py makemigrations\n",
-            dmh301("justfile", 5, 30, "justfile target `makemigrations`"),
+            dmh301("justfile", 5, 30, "justfile target `makemigrations` (run by target `release`)"),
             id="just-call",
         ),
     ),
@@ -109,7 +113,7 @@ def test_make_target_run_by_ci_config(git_repo, capsys):
     }
     assert run_hook(git_repo, capsys, files) == (
         1,
-        [dmh301("Makefile", 2, 19, "Makefile target `db`")],
+        [dmh301("Makefile", 2, 19, "Makefile target `db` (run by Procfile process `release`)")],
         "",
     )
 
@@ -154,6 +158,6 @@ def test_just_recipe_with_parameters(git_repo, capsys):
     }
     assert run_hook(git_repo, capsys, files) == (
         1,
-        [dmh301("justfile", 5, 41, "justfile target `migrations`")],
+        [dmh301("justfile", 5, 41, "justfile target `migrations` (run by target `release`)")],
         "",
     )

@@ -767,7 +767,7 @@ FAMILY_FINDINGS = [
     f"azure-pipelines.yml:2:28: DMH301 Azure Pipelines step {IN_CI}",
     f"bitbucket-pipelines.yml:5:26: DMH301 Bitbucket Pipelines step {IN_CI}",
     f"chart/templates/job.yaml:7:37: DMH301 Kubernetes Job container {ON_DEPLOY}",
-    f"cloudbuild.yaml:3:28: DMH301 Cloud Build step 1 {IN_CI}",
+    f"cloudbuild.yaml:3:28: DMH301 Cloud Build step 1 {ON_DEPLOY}",
     f"docker-compose.yml:3:31: DMH301 compose service web command {ON_DEPLOY}",
     f"ecs/task-definition.json:1:70: DMH301 ECS container {ON_DEPLOY}",
     f"fly.toml:2:37: DMH301 Fly.io deploy release_command {ON_DEPLOY}",

@@ -67,8 +67,8 @@ def test_procfile_release_script_becomes_deploy_script(git_repo, capsys):
     assert run_hook(git_repo, capsys, files) == (
         1,
         [
-            "scripts/reset_dev_db.sh:2:18: DMH301 script runs `makemigrations`, which writes "
-            f"migration files on deploy {HINT}"
+            "scripts/reset_dev_db.sh:2:18: DMH301 script (run by Procfile process `release`) "
+            f"runs `makemigrations`, which writes migration files on deploy {HINT}"
         ],
         "",
     )

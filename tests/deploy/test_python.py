@@ -114,7 +114,7 @@ def test_python_noop(git_repo, capsys, path, text):
             "from invoke import task\n\n\n"
             "@task\ndef make_migrations(c):\n    c.run('python manage.py makemigrations')\n\n\n"
             "@task(pre=[make_migrations])\ndef deploy(c):\n    c.run('git push heroku main')\n",
-            dmh301("tasks.py", 6, 29, "tasks.py `make_migrations` c.run()"),
+            dmh301("tasks.py", 6, 29, "tasks.py `make_migrations` c.run() (run by task `deploy`)"),
             id="invoke-pre-task-of-deploy",
         ),
         pytest.param(
@@ -158,7 +158,14 @@ def test_ci_runs_invoke_dev_task(git_repo, capsys):
     }
     assert run_hook(git_repo, capsys, files) == (
         1,
-        [dmh301("tasks.py", 6, 29, "tasks.py `make_migrations` c.run()")],
+        [
+            dmh301(
+                "tasks.py",
+                6,
+                29,
+                "tasks.py `make_migrations` c.run() (run by Procfile process `release`)",
+            )
+        ],
         "",
     )
 
