@@ -13,7 +13,8 @@ Stable API (other hooks import it; keep it backward compatible):
 - ``find_apps(paths, read=read_disk) -> list[App]``: apps among repo-relative ``/`` file
   paths, sorted by path. A folder is an app when it has an ``apps.py`` defining an ``AppConfig``,
   a models module that uses Django, or a Django migrations folder. Virtualenvs,
-  ``site-packages``, ``node_modules``, build output and caches are skipped. ``read(path)``
+  ``site-packages``, ``node_modules``, ``__pypackages__`` and caches are skipped (build output
+  only where git tracks nothing: see ``list_repository``). ``read(path)``
   returns file contents or ``None`` (default: the working tree, relative to the cwd); pass
   another reader to analyse a git revision.
 - ``app_label(app_dir, read=read_disk) -> str``: ``label = "..."`` from ``apps.py``, else the last
@@ -27,15 +28,25 @@ Stable API (other hooks import it; keep it backward compatible):
 - ``read_disk(path) -> str | None``: the default reader (UTF-8 text, ``None`` when unreadable).
 - ``repo_files(cwd=".", ignored=True) -> list[str]``: tracked and untracked files, plus (with
   ``ignored``) untracked ignored files outside virtualenv/dependency/build folders.
+- ``list_repository(cwd=".", ignored=True) -> Listing(files, tracked, links)``: the same
+  ``files``, the tracked ones, and ``links`` (tracked symlink to a folder of the repository ->
+  its target). ``tracked_files(cwd=".") -> (paths, links)``: tracked files with the files below
+  such symlinks listed under the link too; ``real_path(path, links)``: where such a path is
+  stored. ``project_apps(apps, listing)``: the apps minus those with no tracked file whose folder
+  git ignores (scratch copies, vendored packages).
+- ``concrete_models`` knows models by their bases: ``models.Model``, ``Model``, Django's user
+  bases, model classes of the same module, names ending in ``Model`` not imported from pydantic
+  and similar libraries (``BaseModel`` never counts).
 """
 
 from __future__ import annotations
 
 import ast
+import bisect
 import os
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from hooks import _git
@@ -55,8 +66,7 @@ SKIP_DIRS = frozenset(
         "dist-packages",
         "node_modules",
         "bower_components",
-        "build",
-        "dist",
+        "__pypackages__",
         ".tox",
         ".nox",
         ".eggs",
@@ -69,6 +79,13 @@ SKIP_DIRS = frozenset(
 
 SKIP_RE = re.compile(
     r"(?:^|/)(?:" + "|".join(re.escape(d) for d in sorted(SKIP_DIRS)) + r"|[^/]*\.egg-info)/"
+)
+# build output is skipped only where git does not track it (a tracked app may be named build)
+UNTRACKED_SKIP_DIRS = SKIP_DIRS | {"build", "dist", "cdk.out"}
+UNTRACKED_SKIP_RE = re.compile(
+    r"(?:^|/)(?:"
+    + "|".join(re.escape(d) for d in sorted(UNTRACKED_SKIP_DIRS))
+    + r"|[^/]*\.egg-info|[^/]*\.dist-info)/"
 )
 USER_BASES = frozenset({"AbstractUser", "AbstractBaseUser"})
 MAX_WALKED_FILES = 200_000  # inside ignored folders; beyond this the rest is not looked at
@@ -160,19 +177,33 @@ def _uses_django(text: str | None) -> bool:
 
 
 def concrete_models(text: str) -> list[tuple[str, int]]:
-    """(class name, line) of each concrete Django model (not abstract, not a proxy) in source."""
+    """(class name, line) of each concrete Django model (not abstract, not a proxy) in source.
+
+    A class is a model when a base is `models.Model`, `Model`, Django's user bases, a name
+    ending in `Model` that is not imported from a non-Django library (`pydantic.BaseModel` is
+    not a model), or another model class of the same module (abstract ones included).
+    """
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return []
-    found: list[tuple[str, int]] = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.ClassDef) or not node.bases:
-            continue
-        if not any(_looks_like_model_base(base) for base in node.bases):
-            continue
-        if not _meta_flag(node, "abstract") and not _meta_flag(node, "proxy"):
-            found.append((node.name, node.lineno))
+    foreign = _foreign_names(tree)
+    classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.bases]
+    local: set[str] = set()
+    changed = True
+    while changed:  # models deriving from models of the same module, in any order
+        changed = False
+        for node in classes:
+            if node.name not in local and any(
+                _looks_like_model_base(base, local, foreign) for base in node.bases
+            ):
+                local.add(node.name)
+                changed = True
+    found = [
+        (node.name, node.lineno)
+        for node in classes
+        if node.name in local and not _meta_flag(node, "abstract") and not _meta_flag(node, "proxy")
+    ]
     return sorted(found, key=lambda item: item[1])
 
 
@@ -181,9 +212,48 @@ def defines_models(text: str) -> bool:
     return bool(concrete_models(text))
 
 
-def _looks_like_model_base(node: ast.expr) -> bool:
-    name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
-    return isinstance(name, str) and (name.endswith("Model") or name in USER_BASES)
+NON_DJANGO_MODULES = frozenset(
+    {"pydantic", "pydantic_settings", "ninja", "msgspec", "attrs", "sqlalchemy", "sqlmodel"}
+)
+
+
+def _foreign_names(tree: ast.Module) -> set[str]:
+    """Names bound to non-Django libraries: `from pydantic import BaseModel`, `import pydantic`."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module.split(".")[0] in NON_DJANGO_MODULES:
+                names.update(alias.asname or alias.name for alias in node.names)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] in NON_DJANGO_MODULES:
+                    names.add(alias.asname or alias.name.split(".")[0])
+    return names
+
+
+def _looks_like_model_base(
+    node: ast.expr, local: Iterable[str] = (), foreign: Iterable[str] = ()
+) -> bool:
+    if isinstance(node, ast.Subscript):  # Generic[...] style bases
+        node = node.value
+    if isinstance(node, ast.Attribute):
+        root = node.value
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Name) and (root.id in foreign or root.id in NON_DJANGO_MODULES):
+            return False
+        name = node.attr
+    elif isinstance(node, ast.Name):
+        name = node.id
+        if name in local:
+            return True
+        if name in foreign:
+            return False
+    else:
+        return False
+    if name == "BaseModel":  # pydantic's, django-ninja's Schema base, ...: not Django's
+        return False
+    return name.endswith("Model") or name in USER_BASES
 
 
 def _meta_flag(cls: ast.ClassDef, flag: str) -> bool:
@@ -316,34 +386,151 @@ def _find_apps(paths: Iterable[str], read: Reader) -> list[App]:
     return apps
 
 
-def repo_files(cwd: str = ".", ignored: bool = True) -> list[str]:
-    """Files git tracks, untracked ones, and (with ignored) untracked ignored ones, sorted.
+class Listing(NamedTuple):
+    """The files of a work tree as the hooks see them."""
 
-    Ignored folders that git reports whole (``--directory``) are walked on disk, except
-    virtualenvs and dependency, build and cache folders.
+    files: list[str]  # tracked, untracked and ignored files (see list_repository), sorted
+    tracked: frozenset[str]
+    links: dict[str, str]  # tracked symlink to a folder of the repository -> that folder
+
+
+def list_repository(cwd: str = ".", ignored: bool = True) -> Listing:
+    """Tracked files, untracked ones and (with ignored) ignored ones.
+
+    One `git ls-files --others --directory` (git reports an untracked folder as one entry and
+    does not walk it: a 100,000-file node_modules costs nothing); untracked folders are then
+    walked here, except virtualenvs, dependency and build folders, and installed-package folders
+    (`*.dist-info`, a `django/` package: pip install -t, __pypackages__). Build output is skipped
+    only where git tracks nothing (a tracked app may be named build). Tracked symlinks to folders
+    of the repository are listed with the files of their target below the link (`links`).
     """
     if not ignored:
-        return _git.ls_files(cwd=cwd, others=True)
-    # one walk of the work tree: untracked files, ignored ones included, whole untracked folders
-    # collapsed to "folder/" (then walked here, minus virtualenvs and dependency folders)
-    listed = _git.zsplit(
-        _git.run("ls-files", "-z", "--cached", "--others", "--directory", cwd=cwd).stdout
-    )
-    found: set[str] = set()
+        tracked, links, others = _staged_listing(cwd, "--others", "--exclude-standard")
+        untracked = [p for p in others if not _skipped_untracked(p, tracked)]
+        return Listing(sorted({*tracked, *untracked}), frozenset(tracked), links)
+    tracked, links, listed = _staged_listing(cwd, "--cached", "--others", "--directory")
+    found = set(tracked)
     budget = MAX_WALKED_FILES
     for entry in listed:
         if not entry.endswith("/"):
-            found.add(entry)
+            if not _skipped_untracked(entry, tracked):
+                found.add(entry)
             continue
         directory = entry.rstrip("/")
-        if is_skipped(directory + "/") or _is_venv_or_repo(os.path.join(cwd, directory)):
+        if UNTRACKED_SKIP_RE.search(entry) or _is_venv_or_repo(os.path.join(cwd, directory)):
             continue
         for path in _walk(cwd, directory):
             found.add(path)
             budget -= 1
             if budget <= 0:
                 break
-    return sorted(found)
+    return Listing(sorted(found), frozenset(tracked), links)
+
+
+def _skipped_untracked(path: str, tracked: Sequence[str]) -> bool:
+    """An untracked file in build output, a virtualenv, ... (build/ itself may be an app)."""
+    match = UNTRACKED_SKIP_RE.search(path)
+    if match is None:
+        return False
+    if SKIP_RE.search(path):
+        return True
+    folder = path[: match.end()]
+    start = bisect.bisect_left(tracked, folder)
+    return not (start < len(tracked) and tracked[start].startswith(folder))
+
+
+STAGE_RE = re.compile(r"(\d{6}) [0-9a-f]{40,64} \d\t")
+
+
+def tracked_files(cwd: str = ".") -> tuple[list[str], dict[str, str]]:
+    """Tracked files, with the files below tracked symlinks to folders of the repository.
+
+    Returns (paths, links): `links` maps each such symlink to its repo-relative target, so
+    `blog/migrations -> ../shared/blog_migrations` lists `blog/migrations/0001_initial.py`
+    for the tracked `shared/blog_migrations/0001_initial.py` (git itself never looks beyond a
+    symlink).
+    """
+    paths, links, _ = _staged_listing(cwd)
+    return paths, links
+
+
+def _staged_listing(cwd: str, *more: str) -> tuple[list[str], dict[str, str], list[str]]:
+    """One `git ls-files -z -s [more]`: (tracked paths with symlinks expanded, links, others).
+
+    With `--others` in `more`, git also prints untracked entries, without the staged info.
+    """
+    entries = _git.zsplit(_git.run("ls-files", "-z", "-s", *more, cwd=cwd).stdout)
+    paths: list[str] = []
+    symlinks: list[str] = []
+    others: list[str] = []
+    for entry in entries:
+        match = STAGE_RE.match(entry)
+        if match is None:
+            others.append(entry)
+            continue
+        path = entry[match.end() :]
+        paths.append(path)
+        if match.group(1) == "120000":
+            symlinks.append(path)
+    paths = sorted(set(paths))
+    links: dict[str, str] = {}
+    if symlinks:
+        top = os.path.realpath(cwd)
+        for link in symlinks:
+            target = os.path.realpath(os.path.join(cwd, link))
+            relative = os.path.relpath(target, top).replace(os.sep, "/")
+            if os.path.isdir(target) and relative != "." and not relative.startswith("../"):
+                links[link] = relative
+        extra: list[str] = []
+        for link, target in sorted(links.items()):
+            prefix = target + "/"
+            start = bisect.bisect_left(paths, prefix)
+            for path in paths[start:]:
+                if not path.startswith(prefix):
+                    break
+                extra.append(f"{link}/{path[len(prefix) :]}")
+        paths = sorted(set(paths) | set(extra))
+    return paths, links, others
+
+
+def real_path(path: str, links: Mapping[str, str]) -> str:
+    """Where a path below a tracked symlink (see tracked_files) is stored in the repository."""
+    if not links:
+        return path
+    directory = path
+    while "/" in directory:
+        directory = _parent(directory)
+        if directory in links:
+            return links[directory] + path[len(directory) :]
+    return path
+
+
+def project_apps(apps: Iterable[App], listing: Listing, cwd: str = ".") -> list[App]:
+    """Apps that belong to the project: not those with no tracked file whose folder git
+    ignores (scratch copies, build output, vendored packages: an app sitting whole inside an
+    ignored folder). One batched `git check-ignore`, for untracked apps only."""
+    tracked = sorted(listing.tracked)
+    kept: list[App] = []
+    untracked: list[App] = []
+    for app in apps:
+        prefix = app.path + "/"
+        start = bisect.bisect_left(tracked, prefix)
+        if not app.path or (start < len(tracked) and tracked[start].startswith(prefix)):
+            kept.append(app)
+        else:
+            untracked.append(app)
+    if untracked:
+        ignored = _git.check_ignore((app.path + "/" for app in untracked), cwd=cwd)
+        kept += [app for app in untracked if app.path + "/" not in ignored]
+    return sorted(kept)
+
+
+def repo_files(cwd: str = ".", ignored: bool = True) -> list[str]:
+    """Files git tracks, untracked ones, and (with ignored) ignored ones, sorted.
+
+    See list_repository.
+    """
+    return list_repository(cwd, ignored).files
 
 
 def _is_venv_or_repo(directory: str) -> bool:
@@ -352,14 +539,27 @@ def _is_venv_or_repo(directory: str) -> bool:
     )
 
 
+def _is_installed_packages(current: str, dirs: Iterable[str]) -> bool:
+    """A folder pip installed packages into (`pip install -t lib`, site-packages, ...)."""
+    for name in dirs:
+        if name.endswith(".dist-info"):
+            return True
+        if name == "django" and os.path.exists(os.path.join(current, name, "__init__.py")):
+            return True
+    return False
+
+
 def _walk(cwd: str, directory: str) -> Iterable[str]:
     top = os.path.join(cwd, directory)
     for current, dirs, names in os.walk(top):
+        if _is_installed_packages(current, dirs):
+            dirs[:] = []
+            continue
         dirs[:] = sorted(
             d
             for d in dirs
-            if d not in SKIP_DIRS
-            and not d.endswith(".egg-info")
+            if d not in UNTRACKED_SKIP_DIRS
+            and not d.endswith((".egg-info", ".dist-info"))
             and not _is_venv_or_repo(os.path.join(current, d))
         )
         rel = os.path.relpath(current, cwd).replace(os.sep, "/")

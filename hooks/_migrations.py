@@ -15,7 +15,8 @@ Stable API (other modules import it; keep it backward compatible, only append fi
   ``operations`` list, in order, with their positions; ``tree`` the parsed module (``None`` only for
   files read by the fast header scan, see ``scan_migration``); ``line``/``col`` the 1-based
   position of ``class Migration``; ``*_refs`` the same entries as ``Dependency`` with positions.
-  ``.key`` is ``(app_label, name)``.
+  ``.key`` is ``(app_label, name)``. ``broken`` is ``True`` for a file Python cannot parse (see
+  ``broken_migration``).
 - ``parse_migration(path, source, *, app_label=None, swappable=None) -> MigrationFile | None``:
   ``None`` when the file has no top-level ``class Migration`` or is not valid Python (syntax
   belongs to other tools). ``source`` is ``str`` or ``bytes``. ``app_label`` defaults to the
@@ -32,8 +33,11 @@ Stable API (other modules import it; keep it backward compatible, only append fi
   different values is left out.
 - ``load_migrations(paths, ...) -> (list[MigrationFile], list[str])`` reads migration files from
   disk, ``parse_sources([(path, str | bytes | None), ...], ...)`` parses contents read elsewhere
-  (e.g. ``_git.cat_files``); the problems are one-line messages for stderr (binary, non-UTF-8,
-  over 5 MB). ``Graph(migrations, unmigrated_apps=...)`` builds the graph as Django's
+  (e.g. ``_git.cat_files``); the problems are one-line messages for stderr (binary, or not
+  UTF-8 without a PEP 263 coding cookie). Files of any size and in any encoding Python accepts
+  are read (``source_text(bytes) -> str | None``, ``read_source(path) -> bytes``); files Python
+  cannot parse still count as nodes (``broken_migration(path, text)``: edges read as text).
+  ``Graph(migrations, unmigrated_apps=...)`` builds the graph as Django's
   ``MigrationLoader`` does without a database (squashed migrations replace what they
   ``replaces``), and ``load_graph(paths, contents=None)`` does all of it for the Django apps
   among ``paths`` (``contents(paths) -> [bytes | None]`` reads the migration files, default disk).
@@ -49,13 +53,15 @@ from __future__ import annotations
 
 import ast
 import heapq
+import io
 import posixpath
 import re
+import tokenize
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import NamedTuple
 
 from hooks import _apps
-from hooks._files import FileProblem, decode
+from hooks._files import FileProblem
 
 Key = tuple[str, str]
 Reader = Callable[[str], "str | None"]
@@ -93,6 +99,7 @@ class MigrationFile(NamedTuple):
     dependency_refs: tuple[Dependency, ...] = ()
     replaces_refs: tuple[Dependency, ...] = ()
     run_before_refs: tuple[Dependency, ...] = ()
+    broken: bool = False  # not valid Python (or not text): a node whose edges were read as text
 
     @property
     def key(self) -> Key:
@@ -379,10 +386,16 @@ def scan_migration(
     and syntax errors elsewhere in the file, which the scan does not see (the migration still
     counts as a node of the graph, which is what Django would fail on, not a missing one).
     """
-    text = source.decode("utf-8") if isinstance(source, bytes) else source
+    if isinstance(source, bytes):
+        decoded = source_text(source)
+        if decoded is None:
+            return parse_migration(path, source, app_label=app_label, swappable=swappable)
+        text = decoded
+    else:
+        text = source
 
     def full() -> MigrationFile | None:
-        return parse_migration(path, text, app_label=app_label, swappable=swappable)
+        return parse_migration(path, source, app_label=app_label, swappable=swappable)
 
     header = 0 if text.startswith("class Migration") else text.find("\nclass Migration") + 1
     after = header + len("class Migration")
@@ -455,20 +468,34 @@ def scan_migration(
     )
 
 
-def read_source(path: str) -> str:
-    """A migration file's text (one open and read: this runs for thousands of files)."""
+def source_text(data: bytes) -> str | None:
+    """A Python file's text as Python reads it: UTF-8 (BOM allowed) or its PEP 263 cookie."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        return None
+
+
+def read_source(path: str) -> bytes:
+    """A migration file's bytes (one open and read: this runs for thousands of files).
+
+    There is no size limit: Django loads a migration of any size (a big RunSQL), and the graph
+    needs every node.
+    """
     try:
         with open(path, "rb") as f:
-            data = f.read(MAX_MIGRATION_BYTES + 1)
+            return f.read()
     except (FileNotFoundError, NotADirectoryError):
         raise FileNotFoundError(path) from None
     except IsADirectoryError:
         raise FileProblem(f"{path}: is a directory") from None
     except OSError as exc:
         raise FileProblem(f"{path}: cannot read: {exc.strerror}") from None
-    if len(data) > MAX_MIGRATION_BYTES:
-        raise FileProblem(f"{path}: skipped, larger than {MAX_MIGRATION_BYTES // (1024 * 1024)} MB")
-    return decode(path, data).text
 
 
 def load_migrations(
@@ -497,6 +524,60 @@ def load_migrations(
     return migrations, problems + more
 
 
+EDGE_FIELD_RE = re.compile(
+    r"^[ \t]*(dependencies|replaces|run_before)\b[^=\n]*=[ \t]*", re.MULTILINE
+)
+
+
+def broken_migration(
+    path: str,
+    text: str,
+    *,
+    app_label: str | None = None,
+    swappable: Mapping[str, str] | None = None,
+) -> MigrationFile:
+    """A migration module Python cannot parse (merge-conflict markers, binary data...).
+
+    Django would fail to import it, but it is still a node of the graph: its edges are read as
+    text from every `dependencies`/`replaces`/`run_before` list found (both sides of a merge
+    conflict), so that migrations depending on it are not reported as broken too.
+    """
+    found: dict[str, list[Dependency]] = {"dependencies": [], "replaces": [], "run_before": []}
+    for match in EDGE_FIELD_RE.finditer(text):
+        start = match.end()
+        end = _bracketed(text, start)
+        if end < 0:
+            continue
+        line0 = text.count("\n", 0, start)
+        for pair in PAIR_RE.finditer(text, start, end):
+            found[match.group(1)].append(_pair(text, pair, line0, start))
+    deps, replaces, run_before = (found[n] for n in ("dependencies", "replaces", "run_before"))
+    return MigrationFile(
+        path=path,
+        app_label=app_label if app_label is not None else default_app_label(path),
+        name=posixpath.basename(path)[:-3],
+        dependencies=tuple(d.key for d in deps),
+        replaces=tuple(d.key for d in replaces),
+        run_before=tuple(d.key for d in run_before),
+        initial=None,
+        atomic=None,
+        operations=(),
+        tree=None,
+        dependency_refs=tuple(deps),
+        replaces_refs=tuple(replaces),
+        run_before_refs=tuple(run_before),
+        broken=True,
+    )
+
+
+def _parses(source: str | bytes) -> bool:
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
 def parse_sources(
     sources: Iterable[tuple[str, str | bytes | None]],
     *,
@@ -507,8 +588,10 @@ def parse_sources(
     """Parse (path, contents) pairs: (migrations, one-line problems for stderr).
 
     `labels` maps a migrations folder (`app/migrations`) to its app label. Contents that are
-    None (absent) or not migrations (no `class Migration`, syntax errors) are skipped silently;
-    binary, non-UTF-8 and huge files are problems. `full=False` uses scan_migration.
+    None (absent) or valid Python without `class Migration` are skipped silently. Contents in
+    any encoding Python accepts (PEP 263 cookie) and of any size are read. Contents Python
+    cannot parse still count as a migration (see broken_migration); binary ones are also a
+    problem. `full=False` uses scan_migration.
     """
     read = parse_migration if full else scan_migration
     migrations: list[MigrationFile] = []
@@ -516,18 +599,20 @@ def parse_sources(
     for path, source in sources:
         if source is None:
             continue
-        if isinstance(source, bytes):
-            if len(source) > MAX_MIGRATION_BYTES:
-                limit = MAX_MIGRATION_BYTES // (1024 * 1024)
-                problems.append(f"{path}: skipped, larger than {limit} MB")
-                continue
-            try:
-                source = decode(path, source).text
-            except FileProblem as exc:
-                problems.append(str(exc))
-                continue
         label = (labels or {}).get(path.rpartition("/")[0])
+        if isinstance(source, bytes) and b"\0" in source[:8192]:
+            problems.append(f"{path}: binary file, counted as a migration without dependencies")
+            migrations.append(broken_migration(path, "", app_label=label))
+            continue
+        if isinstance(source, bytes) and source_text(source) is None:
+            problems.append(f"{path}: not valid UTF-8 and no coding cookie, Python cannot read it")
+            text = source.decode("utf-8", "replace")
+            migrations.append(broken_migration(path, text, app_label=label, swappable=swappable))
+            continue
         migration = read(path, source, app_label=label, swappable=swappable)
+        if migration is None and not _parses(source):
+            text = source_text(source) or "" if isinstance(source, bytes) else source
+            migration = broken_migration(path, text, app_label=label, swappable=swappable)
         if migration is not None:
             migrations.append(migration)
     return migrations, problems

@@ -36,6 +36,7 @@ HOOK_ID = "check-ignored-migrations"
 SCHEMA: dict[str, str] = {}
 NEW_APP = "newapp"  # name of the hypothetical app used to test rules against future apps
 FIX_NOTE = b"  (disabled by check-ignored-migrations: Django migrations must be committed)"
+DEPLOY_FIX_NOTE = b"  (disabled by check-ignored-migrations: Django migrations must be deployed)"
 MAX_FIX_ROUNDS = 10
 TEST_DIRS = frozenset({"tests", "test", "testing"})
 IGNORE_SUFFIXES = (".dockerignore", ".containerignore", *DIALECTS)
@@ -133,6 +134,26 @@ def probes(apps: Sequence[App], base: str = "") -> list[Probe]:
     return result
 
 
+def new_app_code(probe_list: Iterable[Probe]) -> dict[str, list[str]]:
+    """For each new-app migration probe, the code files of that new app (models.py, apps.py).
+
+    A rule that hides a new app's migrations together with its code keeps the whole app out
+    (an allow-list such as `*` then `!blog/`): that is not a migrations problem.
+    """
+    code: dict[str, list[str]] = {}
+    for probe in probe_list:
+        if probe.app is None:
+            app_dir = posixpath.dirname(posixpath.dirname(probe.path))
+            code[probe.path] = [posixpath.join(app_dir, n) for n in ("models.py", "apps.py")]
+    return code
+
+
+def _hides_only_migrations(
+    probe: Probe, code: dict[str, list[str]], excluded: Callable[[str], bool]
+) -> bool:
+    return probe.app is not None or not all(excluded(p) for p in code.get(probe.path, []))
+
+
 def _under(path: str, base: str) -> bool:
     return not base or path == base or path.startswith(base + "/")
 
@@ -178,10 +199,11 @@ def check_gitignore(
 ) -> list[Finding]:
     """DMH201 from the rules git reported for the probe paths."""
     known = set(files)
+    code = new_app_code(probe_list)
     by_rule: dict[tuple[str, int, str], list[Probe]] = {}
     for probe in probe_list:
         match = matches.get(probe.path)
-        if match is not None:
+        if match is not None and _hides_only_migrations(probe, code, matches.__contains__):
             by_rule.setdefault((match.source, match.line, match.pattern), []).append(probe)
     findings: list[Finding] = []
     for (source, line, pattern), hits in by_rule.items():
@@ -277,9 +299,17 @@ def check_deploy_ignore(
     by_rule: dict[IgnoreRule, list[Probe]] = {}
     context_of: dict[IgnoreRule, str] = {}
     for context in ignore.contexts:
-        for probe in probes(apps, context):
+        probe_list = probes(apps, context)
+        code = new_app_code(probe_list)
+
+        def excluded(path: str, context: str = context) -> bool:
+            return matcher.excluded_by(_relative(path, context)) is not None
+
+        for probe in probe_list:
             rule = matcher.excluded_by(_relative(probe.path, context))
-            if rule is not None and context_of.setdefault(rule, context) == context:
+            if rule is None or not _hides_only_migrations(probe, code, excluded):
+                continue
+            if context_of.setdefault(rule, context) == context:
                 by_rule.setdefault(rule, []).append(probe)
     findings = []
     for rule, hits in by_rule.items():
@@ -378,12 +408,43 @@ def _relative_sources(matches: dict[str, _git.IgnoreMatch]) -> dict[str, _git.Ig
     }
 
 
+def _check_ignore(
+    probe_list: Sequence[Probe], links: dict[str, str]
+) -> dict[str, _git.IgnoreMatch]:
+    """git check-ignore for the probes (and new-app code files), through tracked symlinks.
+
+    git refuses paths beyond a symlink: a path below a tracked symlink to a folder of the
+    repository is asked as its target; one below any other symlink is not asked.
+    """
+    paths = [p.path for p in probe_list]
+    paths += [path for files in new_app_code(probe_list).values() for path in files]
+    real: dict[str, str] = {}
+    cache: dict[str, bool] = {}
+    for path in dict.fromkeys(paths):
+        stored = _apps.real_path(path, links)
+        if not _beyond_symlink(stored, cache):
+            real[path] = stored
+    found = _git.check_ignore(real.values())
+    return {path: found[stored] for path, stored in real.items() if stored in found}
+
+
+def _beyond_symlink(path: str, cache: dict[str, bool]) -> bool:
+    """Whether a folder above path is a symlink (cache: folder -> that answer)."""
+    directory = path.rpartition("/")[0]
+    if not directory:
+        return False
+    if directory not in cache:
+        cache[directory] = os.path.islink(directory) or _beyond_symlink(directory, cache)
+    return cache[directory]
+
+
 def collect() -> Result:
-    files = _apps.repo_files()
-    apps = _apps.find_apps(files)
+    listing = _apps.list_repository()
+    files = listing.files
+    apps = _apps.project_apps(_apps.find_apps(files), listing)
     problems: list[str] = []
     probe_list = probes(apps)
-    matches = _git.check_ignore(p.path for p in probe_list)
+    matches = _check_ignore(probe_list, listing.links)
     findings = check_gitignore(probe_list, _relative_sources(matches), files)
     for ignore in deploy_ignore_files(files):
         try:
@@ -411,6 +472,7 @@ def check_repository() -> list[Finding]:
 
 def comment_out(path: str, line_numbers: Iterable[int]) -> bool:
     """Comment out lines of a gitignore-style file in place, keeping every other byte."""
+    note = FIX_NOTE if posixpath.basename(path) == ".gitignore" else DEPLOY_FIX_NOTE
     data = read_bytes(path)
     parts = data.split(b"\n")
     lines = [part + b"\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
@@ -421,11 +483,12 @@ def comment_out(path: str, line_numbers: Iterable[int]) -> bool:
         raw = lines[number - 1]
         bom = b"\xef\xbb\xbf" if number == 1 and raw.startswith(b"\xef\xbb\xbf") else b""
         body = raw[len(bom) :]
-        ending = b"\r\n" if body.endswith(b"\r\n") else b"\n" if body.endswith(b"\n") else b""
-        body = body[: len(body) - len(ending)]
+        stripped = body.rstrip(b"\r\n")
+        ending = body[len(stripped) :]  # "\n", "\r\n", a lone "\r" on the last line, or none
+        body = stripped
         if body.startswith(b"#"):
             continue
-        lines[number - 1] = bom + b"# " + body + FIX_NOTE + ending
+        lines[number - 1] = bom + b"# " + body + note + ending
         changed = True
     if changed:
         with open(path, "wb") as f:

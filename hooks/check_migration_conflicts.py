@@ -12,10 +12,10 @@ from __future__ import annotations
 import difflib
 import sys
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from hooks import _git
-from hooks._apps import App, is_skipped
+from hooks._apps import App, is_skipped, real_path, tracked_files
 from hooks._config import load_config
 from hooks._hook import parser as hook_parser
 from hooks._migrations import (
@@ -106,6 +106,8 @@ def check_conflicts(graph: Graph) -> list[Finding]:
     broken = {
         m.migration.app_label for m in graph.missing if m.ref.app_label == m.migration.app_label
     }
+    # an app with a migration Python cannot parse: its edges are a guess, Django fails on import
+    broken.update(key[0] for key, migration in graph.nodes.items() if migration.broken)
     for app, leaves in graph.conflicts().items():
         if app in broken:
             continue
@@ -146,6 +148,8 @@ def check_missing(graph: Graph) -> list[Finding]:
     findings: list[Finding] = []
     for missing in graph.missing:
         ref, origin = missing.ref, missing.migration
+        if origin.broken:
+            continue  # edges read as text from a file Python cannot parse: not trustworthy
         target = f"`{ref.app_label}.{ref.name}`"
         verb = "depends on" if missing.field == "dependencies" else "must run before"
         if missing.reason == "unmigrated":
@@ -266,18 +270,21 @@ def _split_duplicate_labels(group: list[App]) -> list[list[App]]:
     return [[*members, *unique] for _, members in sorted(by_parent.items())]
 
 
-def _index_contents(paths: list[str]) -> list[bytes | None]:
-    return _git.cat_files([f":./{p}" for p in paths])  # ./: relative to the cwd
+def _index_contents(paths: list[str], links: Mapping[str, str] | None = None) -> list[bytes | None]:
+    """Staged contents; a path below a tracked symlink to a folder is read at its target."""
+    # ./: relative to the cwd
+    return _git.cat_files([f":./{real_path(p, links or {})}" for p in paths])
 
 
 def scan_repository() -> tuple[list[Finding], list[str]]:
     """Findings (before config and noqa) and per-file problems, from the git index."""
-    files = [p for p in _git.ls_files() if "\n" not in p]
+    tracked, links = tracked_files()
+    files = [p for p in tracked if "\n" not in p]
     apps = django_apps(files)
     labels = {app.migrations_dir: app.label for app in apps if app.migrations_dir is not None}
     paths = sorted(p for app in apps for p in app_migrations(app))
     migrations, problems = parse_sources(
-        zip(paths, _index_contents(paths), strict=True),
+        zip(paths, _index_contents(paths, links), strict=True),
         labels=labels,
         swappable=read_settings(files),
         full=False,
@@ -297,9 +304,10 @@ def scan_repository() -> tuple[list[Finding], list[str]]:
 
 def _without_noqa(findings: list[Finding]) -> list[Finding]:
     paths = sorted({f.path for f in findings})
+    links = tracked_files()[1] if paths else {}
     lines = {
         path: (data or b"").decode("utf-8", "replace").splitlines()
-        for path, data in zip(paths, _index_contents(paths), strict=True)
+        for path, data in zip(paths, _index_contents(paths, links), strict=True)
     }
     return [f for f in findings if not is_suppressed(f, lines[f.path])]
 

@@ -15,7 +15,7 @@ import ast
 import os
 import posixpath
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import pathspec
@@ -74,21 +74,25 @@ class Base(NamedTuple):
 # --- pure checks ------------------------------------------------------------------------------
 
 
+def _no_effect(stmt: ast.stmt) -> bool:
+    """A docstring (a statement that is only a string) or a `from __future__` import."""
+    if isinstance(stmt, ast.ImportFrom):
+        return stmt.module == "__future__"
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Constant)
+        and isinstance(stmt.value.value, str)
+    )
+
+
 def _strip_docstrings(tree: ast.AST) -> ast.AST:
-    """Drop statements that are only a string (docstrings): they do not change behaviour."""
+    """Drop docstrings and `from __future__` imports: they do not change what a migration does
+    (on Python 3, `unicode_literals` and the rest are no-ops)."""
     for node in ast.walk(tree):
         for field in ("body", "orelse", "finalbody"):
             body = getattr(node, field, None)
             if isinstance(body, list) and body:
-                kept = [
-                    stmt
-                    for stmt in body
-                    if not (
-                        isinstance(stmt, ast.Expr)
-                        and isinstance(stmt.value, ast.Constant)
-                        and isinstance(stmt.value.value, str)
-                    )
-                ]
+                kept = [stmt for stmt in body if not _no_effect(stmt)]
                 setattr(node, field, kept or [ast.Pass()])
     return tree
 
@@ -113,6 +117,8 @@ def _difference(old: ast.AST, new: ast.AST) -> tuple[bool, tuple[int, int] | Non
     if type(old) is not type(new):
         return True, _position(new)
     for field in new._fields:
+        if field == "kind" and isinstance(new, ast.Constant):
+            continue  # the `u` prefix of u"..." strings: formatting only
         a, b = getattr(old, field, None), getattr(new, field, None)
         if isinstance(a, list) and isinstance(b, list):
             for x, y in zip(a, b, strict=False):
@@ -145,11 +151,108 @@ def _qualified(app: str, name: str) -> str:
     return f"{app}.{name}" if app else name
 
 
-def check_modified(path: str, old: bytes, new: bytes, base: str, app: str = "") -> list[Finding]:
-    """DMH411 when new behaves differently from old (a migration file present on base)."""
+def _pair_key(node: ast.expr) -> Key | None:
+    if isinstance(node, (ast.Tuple, ast.List)) and len(node.elts) == 2:
+        app, name = node.elts
+        if (
+            isinstance(app, ast.Constant)
+            and isinstance(app.value, str)
+            and isinstance(name, ast.Constant)
+            and isinstance(name.value, str)
+        ):
+            return (app.value, name.value)
+    return None
+
+
+def _edge_keys(tree: ast.AST) -> set[Key]:
+    """The ("app", "name") entries of `dependencies`/`run_before` in a migration module."""
+    found: set[Key] = set()
+    for cls in getattr(tree, "body", []):
+        if isinstance(cls, ast.ClassDef) and cls.name == "Migration":
+            for stmt in cls.body:
+                if (
+                    isinstance(stmt, ast.Assign)
+                    and isinstance(stmt.targets[0], ast.Name)
+                    and stmt.targets[0].id in ("dependencies", "run_before")
+                    and isinstance(stmt.value, (ast.List, ast.Tuple))
+                ):
+                    found.update(k for k in map(_pair_key, stmt.value.elts) if k is not None)
+    return found
+
+
+def squash_transition(
+    tree: ast.AST,
+    squashes: Mapping[Key, Key],
+    gone: Collection[Key],
+    repointed: Collection[Key] = (),
+) -> ast.AST:
+    """Apply the steps of Django's squash transition to a migration's (old) syntax tree.
+
+    In `dependencies`/`run_before`, a migration replaced by a squashed one that is among
+    `repointed` (the entries of the new version) is renamed to the squashed one (duplicates
+    dropped); a `replaces` list whose migrations are all `gone` is dropped. Applied to the old
+    version (and the `replaces` step to both), the documented edits (repoint dependants at the
+    squash, remove `replaces` once the replaced files are deleted) compare equal.
+    """
+    if not isinstance(tree, ast.Module):
+        return tree
+    for cls in tree.body:
+        if not (isinstance(cls, ast.ClassDef) and cls.name == "Migration"):
+            continue
+        body: list[ast.stmt] = []
+        for stmt in cls.body:
+            target = stmt.targets[0] if isinstance(stmt, ast.Assign) else None
+            if target is None or not isinstance(target, ast.Name):
+                body.append(stmt)
+                continue
+            value = stmt.value if isinstance(stmt, ast.Assign) else None
+            if not isinstance(value, (ast.List, ast.Tuple)):
+                body.append(stmt)
+                continue
+            keys = [_pair_key(e) for e in value.elts]
+            if target.id == "replaces" and keys and all(k is not None and k in gone for k in keys):
+                continue
+            if target.id in ("dependencies", "run_before"):
+                elts: list[ast.expr] = []
+                seen: set[Key] = set()
+                for element, key in zip(value.elts, keys, strict=True):
+                    if key is not None and key in squashes and squashes[key] in repointed:
+                        key = squashes[key]
+                        element = ast.Tuple(
+                            [ast.Constant(key[0]), ast.Constant(key[1])], ast.Load()
+                        )
+                    if key is not None:
+                        if key in seen:
+                            continue
+                        seen.add(key)
+                    elts.append(element)
+                value.elts = elts
+            body.append(stmt)
+        cls.body = body or [ast.Pass()]
+    return tree
+
+
+def check_modified(
+    path: str,
+    old: bytes,
+    new: bytes,
+    base: str,
+    app: str = "",
+    *,
+    squashes: Mapping[Key, Key] | None = None,
+    gone: Collection[Key] = (),
+) -> list[Finding]:
+    """DMH411 when new behaves differently from old (a migration file present on base).
+
+    `squashes` (replaced key -> squashed key) and `gone` (migrations deleted) allow the edits of
+    Django's squash transition (see squash_transition).
+    """
     if old == new:
         return []
     old_tree, new_tree = _parse(old), _parse(new)
+    if squashes and old_tree is not None and new_tree is not None:
+        old_tree = squash_transition(old_tree, squashes, gone, _edge_keys(new_tree))
+        new_tree = squash_transition(new_tree, squashes, gone)
     if old_tree is None or new_tree is None:
         where: tuple[int, int] | None = (1, 1)
     else:
@@ -253,24 +356,31 @@ def resolve_base(explicit: str | None, env: Mapping[str, str]) -> Base | None:
     return Base(ref, commit, head)
 
 
-def _squash_replaced(base: Base, labels: dict[str, str]) -> set[Key]:
-    """Keys replaced by a squashed migration in the new tree."""
-    if base.head is None:
+def _squashes_at(tree: str | None, labels: dict[str, str]) -> dict[Key, Key]:
+    """Replaced key -> squashed key, for squashed migrations in a tree (None: the index)."""
+    if tree is None:
         args = ["grep", "--cached", "-l", "-z", "-e", "replaces"]
     else:
-        args = ["grep", "-l", "-z", "-e", "replaces", base.head]
+        args = ["grep", "-l", "-z", "-e", "replaces", tree]
     proc = _git.run(*args, "--", MIGRATIONS_PATHSPEC, ok=(0, 1))
-    paths = [p.split(":", 1)[1] if base.head else p for p in _git.zsplit(proc.stdout)]
+    paths = [p.split(":", 1)[1] if tree else p for p in _git.zsplit(proc.stdout)]
     paths = [p for p in paths if is_migration_path(p) and "\n" not in p]
-    prefix = _new_side(base)
-    replaced: set[Key] = set()
+    prefix = f"{tree}:./" if tree else ":./"
+    squashes: dict[Key, Key] = {}
     for path, data in zip(paths, _git.cat_files([prefix + p for p in paths]), strict=True):
         if data is None:
             continue
         migration = parse_migration(path, data, app_label=_label(path, labels))
         if migration is not None:
-            replaced.update(migration.replaces)
-    return replaced
+            for key in migration.replaces:
+                squashes.setdefault(key, migration.key)
+    return squashes
+
+
+def _squash_replaced(base: Base, labels: dict[str, str]) -> dict[Key, Key]:
+    """Replaced key -> squashed key, for squashed migrations on the new side or on the base
+    (the last step of the transition drops `replaces` from the squashed migration)."""
+    return {**_squashes_at(base.commit, labels), **_squashes_at(base.head, labels)}
 
 
 def _new_side(base: Base) -> str:
@@ -301,9 +411,10 @@ def scan(base: Base, allow: pathspec.PathSpec[Any] | None = None) -> list[Findin
 
     Files matching `allow` (old or new path) are left out.
     """
+    all_changes = _changes(base)
     changed = [
         c
-        for c in _changes(base)
+        for c in all_changes
         if c.status in "DMRT"
         and is_migration_path(c.old)
         and not is_skipped(c.old)
@@ -318,17 +429,26 @@ def scan(base: Base, allow: pathspec.PathSpec[Any] | None = None) -> list[Findin
     new_blobs = dict(zip(kept, _git.cat_files([prefix + c.path for c in kept]), strict=True))
     news = [new_blobs.get(c) for c in changed]
     labels: dict[str, str] = {}
-    replaced: set[Key] | None = None
+    replaced: dict[Key, Key] | None = None
+    gone = {
+        (_label(c.old, labels), posixpath.basename(c.old)[:-3])
+        for c in all_changes
+        if c.status in "DR" and is_migration_path(c.old) and "\n" not in c.old
+    }
     findings: list[Finding] = []
     for change, old, new in zip(changed, olds, news, strict=True):
         if old is None or parse_migration(change.old, old) is None:
             continue  # not a Django migration on the base
-        if change.status in "MT":
-            label = _label(change.path, labels)
-            findings.extend(check_modified(change.path, old, new or b"", base.ref, label))
-            continue
         if replaced is None:
             replaced = _squash_replaced(base, labels)
+        if change.status in "MT":
+            label = _label(change.path, labels)
+            findings.extend(
+                check_modified(
+                    change.path, old, new or b"", base.ref, label, squashes=replaced, gone=gone
+                )
+            )
+            continue
         key = (_label(change.old, labels), posixpath.basename(change.old)[:-3])
         if key in replaced:
             continue
@@ -348,6 +468,7 @@ def _without_noqa(findings: list[Finding], base: Base) -> list[Finding]:
 
 
 def run_check(explicit_base: str | None, env: Mapping[str, str]) -> list[Finding]:
+    _git.root()  # outside a repository: an error (exit 2), not "no base branch found"
     config = load_config(HOOK_ID, SCHEMA)
     patterns = config.get("allow", [])
     try:

@@ -2,7 +2,9 @@
 
 DMH205 covers untracked files and ignored ones alike (a peer that asks
 `git ls-files --others --exclude-standard` never sees the ignored ones, the dangerous case). Only
-Django migrations folders count (not Alembic/Flyway ones, not `__pycache__`, not virtualenvs).
+Django migrations folders count (not Alembic/Flyway ones, not `__pycache__`, not virtualenvs, not
+apps with no tracked file inside an ignored folder), and only names Django loads (not editor lock
+files such as `.#0002_x.py`).
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from collections.abc import Iterable, Sequence
 from hooks import _apps, _git
 from hooks._config import load_config
 from hooks._hook import parser
+from hooks._migrations import is_migration_path
 from hooks._report import Finding, Rule, handles_errors, report
 
 HOOK_ID = "check-untracked-migrations"
 SCHEMA: dict[str, str] = {}
-PATHSPEC = ":(glob)**/migrations/*.py"
 
 RULES = (
     Rule(
@@ -38,12 +40,18 @@ RULES = (
 
 
 def candidates(untracked: Iterable[str]) -> list[str]:
-    """Untracked .py files directly in a migrations folder, outside virtualenvs and builds."""
+    """Untracked migration modules (and `__init__.py`) directly in a migrations folder.
+
+    Names Django would not load (editor lock files such as `.#0002_x.py`, `~` backups) and files
+    in virtualenvs or dependency folders are left out.
+    """
     found = []
     venv_cache: dict[str, bool] = {}
     for path in untracked:
         parts = path.split("/")
-        if len(parts) < 2 or parts[-2] != "migrations" or not path.endswith(".py"):
+        if len(parts) < 2 or parts[-2] != "migrations":
+            continue
+        if parts[-1] != "__init__.py" and not is_migration_path(path):
             continue
         if _apps.is_skipped(path) or _in_venv(parts, venv_cache):
             continue
@@ -110,11 +118,23 @@ def check_untracked(
     return findings
 
 
+def untracked_migrations() -> tuple[list[str], dict[str, _apps.App]]:
+    """Untracked migration files of the project's apps, and the app of each migrations folder.
+
+    Apps sitting whole inside an ignored folder without any tracked file (scratch copies,
+    vendored packages) are not the project's.
+    """
+    listing = _apps.list_repository()
+    untracked = candidates(p for p in listing.files if p not in listing.tracked)
+    apps = django_apps_for(untracked)
+    kept = {app.path for app in _apps.project_apps(apps.values(), listing)}
+    return untracked, {folder: app for folder, app in apps.items() if app.path in kept}
+
+
 def check_repository() -> list[Finding]:
-    # one walk: without --exclude-standard, --others lists ignored files too
-    listed = _git.run("ls-files", "-z", "--others", "--", PATHSPEC).stdout
-    untracked = candidates(_git.zsplit(listed))
-    findings = check_untracked(untracked, django_apps_for(untracked), _git.check_ignore(untracked))
+    untracked, apps = untracked_migrations()
+    untracked = [p for p in untracked if posixpath.dirname(p) in apps]
+    findings = check_untracked(untracked, apps, _git.check_ignore(untracked))
     return load_config(HOOK_ID, SCHEMA).keep(findings)
 
 

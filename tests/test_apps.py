@@ -12,7 +12,11 @@ from hooks._apps import (
     find_apps,
     is_django_migrations_dir,
     is_skipped,
+    list_repository,
+    project_apps,
+    real_path,
     repo_files,
+    tracked_files,
 )
 from tests.conftest import git, write
 
@@ -146,8 +150,6 @@ def test_migrations_folder_alone_is_an_app_when_it_holds_django_migrations(tmp_p
         ),
         pytest.param({"lib/site-packages/blog/models.py": MODELS}, id="site-packages"),
         pytest.param({"node_modules/x/models.py": MODELS}, id="node-modules"),
-        pytest.param({"build/lib/blog/models.py": MODELS}, id="build"),
-        pytest.param({"dist/blog/models.py": MODELS}, id="dist"),
         pytest.param({".tox/py311/blog/models.py": MODELS}, id="tox"),
         pytest.param({"scripts/migrations/run.sh": "#!/bin/sh\n"}, id="shell-migrations"),
     ),
@@ -230,6 +232,34 @@ def test_is_django_migrations_dir(tmp_path, monkeypatch):
         pytest.param("class U(AbstractUser):\n    pass\n", [("U", 1)], id="custom-user"),
         pytest.param("class U(TimeStampedModel):\n    pass\n", [("U", 1)], id="model-suffix"),
         pytest.param("def broken(:\n", [], id="syntax-error"),
+        pytest.param(
+            "import pydantic\nclass ItemIn(pydantic.BaseModel):\n    name: str\n",
+            [],
+            id="pydantic-attribute-base",
+        ),
+        pytest.param(
+            "from pydantic import BaseModel\nclass ItemIn(BaseModel):\n    pass\n"
+            "class ItemOut(ItemIn):\n    pass\n",
+            [],
+            id="pydantic-name-base-and-subclass",
+        ),
+        pytest.param(
+            "from sqlmodel import SQLModel\nclass Hero(SQLModel):\n    pass\n",
+            [],
+            id="sqlmodel",
+        ),
+        pytest.param(
+            "from django.db import models\nclass Stamped(models.Model):\n    class Meta:\n"
+            "        abstract = True\nclass Note(Stamped):\n    pass\n",
+            [("Note", 5)],
+            id="local-abstract-base",
+        ),
+        pytest.param(
+            "from django.db import models\nclass Note(Stamped):\n    pass\n"
+            "class Stamped(models.Model):\n    class Meta:\n        abstract = True\n",
+            [("Note", 2)],
+            id="local-abstract-base-defined-later",
+        ),
     ),
 )
 def test_concrete_models(source, expected):
@@ -279,3 +309,91 @@ def test_repo_files_lists_ignored_migrations_but_not_ignored_virtualenvs(git_rep
         "tracked.txt",
     ]
     assert "blog/migrations/__init__.py" not in repo_files(ignored=False)
+
+
+def test_untracked_build_output_is_not_listed_but_a_tracked_build_app_is(git_repo):
+    write(
+        git_repo,
+        {
+            "build/models.py": MODELS,
+            "build/migrations/__init__.py": "",
+            "dist/blog/models.py": MODELS,
+            "out/build/lib/shop/models.py": MODELS,
+            "out/dist/shop/models.py": MODELS,
+        },
+    )
+    git(git_repo, "add", "build")
+    files = repo_files()
+    assert files == ["build/migrations/__init__.py", "build/models.py"]
+    assert [app.path for app in find_apps(files)] == ["build"]
+
+
+def test_apps_whole_inside_an_ignored_folder_are_not_project_apps(git_repo):
+    write(
+        git_repo,
+        {
+            ".gitignore": "/tmp/\n/vendor/\n",
+            "blog/models.py": MODELS,
+            "tmp/old/shop/models.py": MODELS,
+            "tmp/old/shop/migrations/__init__.py": "",
+            "vendor/kept/models.py": MODELS,
+            "vendor/kept/migrations/__init__.py": "",
+            "vendor/other/models.py": MODELS,
+        },
+    )
+    git(git_repo, "add", ".gitignore", "blog")
+    git(git_repo, "add", "-f", "vendor/kept/models.py")
+    listing = list_repository()
+    assert "tmp/old/shop/models.py" in listing.files
+    apps = project_apps(find_apps(listing.files), listing)
+    assert [app.path for app in apps] == ["blog", "vendor/kept"]
+
+
+@pytest.mark.parametrize(
+    "packages",
+    (
+        pytest.param("lib", id="pip-install-target"),
+        pytest.param("__pypackages__/3.11/lib", id="pep582"),
+    ),
+)
+def test_ignored_installed_packages_are_not_walked(git_repo, packages):
+    write(
+        git_repo,
+        {
+            ".gitignore": "/lib/\n__pypackages__/\n",
+            f"{packages}/django/__init__.py": "",
+            f"{packages}/django/contrib/auth/models.py": MODELS,
+            f"{packages}/django/contrib/auth/migrations/0001_initial.py": MIGRATION,
+            f"{packages}/Django-5.2.dist-info/METADATA": "",
+            f"{packages}/other/models.py": MODELS,
+        },
+    )
+    git(git_repo, "add", ".gitignore")
+    assert repo_files() == [".gitignore"]
+
+
+def test_tracked_symlink_to_a_migrations_folder_lists_the_target_files(git_repo):
+    write(
+        git_repo,
+        {
+            "blog/models.py": MODELS,
+            "shared/blog_migrations/__init__.py": "",
+            "shared/blog_migrations/0001_initial.py": MIGRATION,
+        },
+    )
+    (git_repo / "blog" / "migrations").symlink_to("../shared/blog_migrations")
+    git(git_repo, "add", ".")
+    files, links = tracked_files()
+    assert links == {"blog/migrations": "shared/blog_migrations"}
+    assert files == [
+        "blog/migrations",
+        "blog/migrations/0001_initial.py",
+        "blog/migrations/__init__.py",
+        "blog/models.py",
+        "shared/blog_migrations/0001_initial.py",
+        "shared/blog_migrations/__init__.py",
+    ]
+    assert real_path("blog/migrations/0002_x.py", links) == "shared/blog_migrations/0002_x.py"
+    assert real_path("blog/models.py", links) == "blog/models.py"
+    [app] = find_apps(files)
+    assert (app.path, app.migrations) == ("blog", ["blog/migrations/0001_initial.py"])

@@ -535,3 +535,185 @@ def test_fix_keeps_a_latin1_file_byte_for_byte(git_repo, capsys):
     assert (git_repo / ".gitignore").read_bytes() == (
         b"# caf\xe9\n# migrations/" + hook.FIX_NOTE + b"\n*.pyc"
     )
+
+
+# --- review regressions --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "files",
+    (
+        pytest.param(
+            {
+                ".gitignore": "/tmp/\n.env\n",
+                "tmp/old/shop/models.py": "from django.db import models\n",
+                "tmp/old/shop/migrations/__init__.py": "",
+            },
+            id="scratch-copy-in-ignored-folder",
+        ),
+        pytest.param(
+            {
+                ".gitignore": "/lib/\n",
+                "lib/django/__init__.py": "",
+                "lib/django/contrib/auth/models.py": MODELS,
+                "lib/django/contrib/gis/db/backends/postgis/models.py": MODELS,
+                "lib/Django-5.2.dist-info/METADATA": "",
+            },
+            id="pip-install-target-lib",
+        ),
+        pytest.param(
+            {
+                ".gitignore": "__pypackages__/\n",
+                "__pypackages__/3.11/lib/django/__init__.py": "",
+                "__pypackages__/3.11/lib/django/contrib/admin/models.py": MODELS,
+            },
+            id="pypackages",
+        ),
+        pytest.param(
+            {
+                ".gitignore": "cdk.out/\n",
+                "cdk.out/asset.abc123/blog/models.py": MODELS,
+            },
+            id="cdk-asset-copy",
+        ),
+    ),
+)
+def test_apps_whole_inside_ignored_folders_noop(git_repo, capsys, files):
+    write(git_repo, {**PROJECT, **files})
+    git(git_repo, "add", *PROJECT, ".gitignore")
+    assert run(capsys) == (0, [], "")
+    before = (git_repo / ".gitignore").read_bytes()
+    assert run(capsys, "--fix") == (0, [], "")
+    assert (git_repo / ".gitignore").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "files",
+    (
+        pytest.param(
+            {".gcloudignore": "# allow-list\n*\n!blog/\n!blog/**\n!manage.py\n"},
+            id="gcloud-allow-list",
+        ),
+        pytest.param({".ebignore": "*\n!blog/\n!blog/**\n!manage.py\n"}, id="eb-allow-list"),
+        pytest.param({".dockerignore": "*\n!blog\n!manage.py\n"}, id="docker-allow-list"),
+        pytest.param({".gitignore": "/*\n!/blog/\n!/manage.py\n"}, id="gitignore-allow-list"),
+    ),
+)
+def test_allow_list_shipping_every_app_noop(git_repo, capsys, files):
+    write(git_repo, {**PROJECT, **files})
+    assert run(capsys) == (0, [], "")
+    name = next(iter(files))
+    assert run(capsys, "--fix") == (0, [], "")
+    assert (git_repo / name).read_text() == files[name]
+
+
+def test_allow_list_that_drops_migrations_is_still_reported(git_repo, capsys):
+    write(git_repo, {**PROJECT, ".gcloudignore": "*\n!blog/\n!blog/*.py\n"})
+    code, out, _ = run(capsys)
+    assert code == 1
+    assert out == [
+        f".gcloudignore:1:1: DMH202 `*` keeps {BLOG_ALL} out of the bundle deployed by gcloud "
+        f"(App Engine, Cloud Functions, Cloud Run source deploys) (fix: {DEPLOY_HINT})"
+    ]
+
+
+def test_fix_note_on_a_deploy_ignore_file_says_deployed(git_repo, capsys):
+    write(git_repo, {**PROJECT, ".slugignore": "migrations/\n"})
+    assert run(capsys, "--fix") == (1, [], "Fixing .slugignore\n")
+    assert (git_repo / ".slugignore").read_bytes() == (
+        b"# migrations/  (disabled by check-ignored-migrations: Django migrations must be "
+        b"deployed)\n"
+    )
+
+
+def test_fix_last_line_ending_in_a_lone_cr_keeps_it_last(git_repo, capsys):
+    write(git_repo, {**PROJECT, ".gitignore": b"*.pyc\nmigrations/\r"})
+    assert run(capsys, "--fix")[0] == 1
+    assert (git_repo / ".gitignore").read_bytes() == (
+        b"*.pyc\n# migrations/" + hook.FIX_NOTE + b"\r"
+    )
+
+
+def test_symlinked_migrations_folder_is_checked_through_its_target(git_repo, capsys):
+    shared = {
+        "shared/blog_migrations/__init__.py": "",
+        "shared/blog_migrations/0001_initial.py": MIGRATION,
+    }
+    project = {k: v for k, v in PROJECT.items() if "/migrations/" not in k}
+    write(git_repo, {**project, **shared})
+    (git_repo / "blog" / "migrations").symlink_to("../shared/blog_migrations")
+    git(git_repo, "add", ".")
+    assert run(capsys) == (0, [], "")
+    write(git_repo, {".gitignore": "shared/blog_migrations/0*\n"})
+    code, out, err = run(capsys)
+    assert (code, err) == (1, "")
+    assert out == [
+        ".gitignore:1:1: DMH201 `shared/blog_migrations/0*` ignores the migrations of app `blog` "
+        f"(blog/migrations/0001_initial.py) (fix: {FIX_HINT})"
+    ]
+
+
+def test_symlink_to_outside_the_repository_is_not_a_crash(git_repo, tmp_path, capsys):
+    outside = tmp_path / "elsewhere"
+    write(outside, {"__init__.py": "", "0001_initial.py": MIGRATION})
+    project = {k: v for k, v in PROJECT.items() if "/migrations/" not in k}
+    write(git_repo, project)
+    (git_repo / "blog" / "migrations").symlink_to(outside)
+    git(git_repo, "add", ".")
+    code, out, err = run(capsys)
+    assert (code, err) == (1, "")
+    assert out == [
+        "blog/models.py:4:1: DMH204 app `blog` defines model `Post` but has no migrations "
+        "(fix: python manage.py makemigrations blog, then git add blog/migrations)"
+    ]
+
+
+def test_tracked_app_named_build_is_checked(git_repo, capsys):
+    build = {
+        "build/__init__.py": "",
+        "build/models.py": MODELS,
+        "build/migrations/__init__.py": "",
+        "build/migrations/0001_initial.py": MIGRATION,
+    }
+    write(git_repo, {**build, ".gitignore": "build/\n"})
+    git(git_repo, "add", "-f", *build)
+    git(git_repo, "add", ".gitignore")
+    code, out, err = run(capsys)
+    assert (code, err) == (1, "")
+    assert out == [
+        ".gitignore:1:1: DMH201 `build/` ignores the migrations of app `build` "
+        f"(build/migrations/0001_initial.py and 1 more) (fix: {FIX_HINT})"
+    ]
+
+
+def test_pydantic_models_are_not_django_models(git_repo, capsys):
+    write(
+        git_repo,
+        {
+            "api/apps.py": "from django.apps import AppConfig\n\n\nclass ApiConfig(AppConfig):\n"
+            "    name = 'api'\n",
+            "api/models.py": "import pydantic\n\n\nclass ItemIn(pydantic.BaseModel):\n"
+            "    name: str\n",
+        },
+    )
+    assert run(capsys) == (0, [], "")
+
+
+def test_model_on_a_local_abstract_base_without_migrations(git_repo, capsys):
+    write(
+        git_repo,
+        {
+            "notes/apps.py": "from django.apps import AppConfig\n\n\n"
+            "class NotesConfig(AppConfig):\n    name = 'notes'\n",
+            "notes/models.py": "from django.db import models\n\n\nclass Stamped(models.Model):\n"
+            "    class Meta:\n        abstract = True\n\n\nclass Note(Stamped):\n    pass\n",
+        },
+    )
+    assert run(capsys) == (
+        1,
+        [
+            "notes/models.py:9:1: DMH204 app `notes` defines model `Note` but has no migrations "
+            "(fix: python manage.py makemigrations notes, then git add notes/migrations)"
+        ],
+        "",
+    )

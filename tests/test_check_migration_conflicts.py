@@ -386,7 +386,12 @@ def test_json_and_github_formats(git_repo, capsys):
 
 def test_unreadable_migration_is_one_stderr_line(git_repo, capsys):
     commit_tree(git_repo, {**LINEAR, "shop/migrations/0003_bin.py": b"\xff\xfeclass Migration"})
-    assert run(capsys) == (1, [], "shop/migrations/0003_bin.py: skipped, not valid UTF-8\n")
+    assert run(capsys) == (
+        1,
+        [],
+        "shop/migrations/0003_bin.py: not valid UTF-8 and no coding cookie, Python cannot "
+        "read it\n",
+    )
 
 
 def test_outside_a_git_repository_is_an_error(tmp_path, monkeypatch, capsys):
@@ -405,6 +410,67 @@ def test_check_repository_applies_config(git_repo, capsys):
         },
     )
     assert check_migration_conflicts.check_repository() == []
+
+
+LATIN1_MIGRATION = (
+    "# -*- coding: latin-1 -*-\n" + mig("shop.0002_b", extra='verbose = "caf\u00e9"\n')
+).encode("latin-1")
+BIG_MIGRATION = mig(
+    "shop.0002_b", extra='sql = """\n' + "INSERT INTO t VALUES (1);\n" * 280_000 + '"""\n'
+)
+CONFLICTED_MIGRATION = (
+    "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
+    "<<<<<<< HEAD\n"
+    '    dependencies = [("shop", "0002_b")]\n'
+    "=======\n"
+    '    dependencies = [("shop", "0002_b"), ("billing", "0001_initial")]\n'
+    ">>>>>>> feature\n"
+    "    operations = []\n"
+)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    (
+        pytest.param({"shop/migrations/0003_c.py": LATIN1_MIGRATION}, id="latin1-cookie"),
+        pytest.param({"shop/migrations/0003_c.py": BIG_MIGRATION}, id="larger-than-5-mb"),
+        pytest.param({"shop/migrations/0003_c.py": CONFLICTED_MIGRATION}, id="conflict-markers"),
+    ),
+)
+def test_migration_python_reads_or_cannot_parse_is_still_a_node(git_repo, capsys, extra):
+    commit_tree(
+        git_repo,
+        {
+            **LINEAR,
+            **app("billing", {"0001_initial": mig()}),
+            **extra,
+            "shop/migrations/0004_d.py": mig("shop.0003_c"),
+        },
+    )
+    assert len(BIG_MIGRATION) > 5 * 1024 * 1024
+    assert run(capsys) == (0, [], "")
+
+
+def test_conflict_markers_do_not_hide_a_typo_elsewhere(git_repo, capsys):
+    commit_tree(
+        git_repo,
+        {
+            **LINEAR,
+            "shop/migrations/0003_c.py": CONFLICTED_MIGRATION,
+            **app(
+                "billing",
+                {"0001_initial": mig(), "0002_x": mig("billing.0001_initial", "shop.0009_typo")},
+            ),
+        },
+    )
+    assert run(capsys) == (
+        1,
+        [
+            "billing/migrations/0002_x.py:8:9: DMH402 `0002_x` depends on `shop.0009_typo`, which "
+            "does not exist (fix: name an existing migration or restore the missing one)"
+        ],
+        "",
+    )
 
 
 # --- Django's MigrationLoader as the referee ----------------------------------------------------
@@ -534,6 +600,24 @@ REFEREE_CASES = (
         {"error": "CircularDependencyError"},
         id="cycle-via-run-before",
     ),
+    pytest.param(
+        {
+            **LINEAR,
+            "shop/migrations/0003_latin1.py": LATIN1_MIGRATION,
+            "shop/migrations/0004_d.py": mig("shop.0003_latin1"),
+        },
+        {"conflicts": {}},
+        id="latin1-with-coding-cookie",
+    ),
+    pytest.param(
+        {
+            **LINEAR,
+            "shop/migrations/0003_big.py": BIG_MIGRATION,
+            "shop/migrations/0004_d.py": mig("shop.0003_big"),
+        },
+        {"conflicts": {}},
+        id="larger-than-5-mb",
+    ),
 )
 
 
@@ -611,4 +695,64 @@ def test_run_from_a_subdirectory_reports_paths_relative_to_it(git_repo, capsys, 
     assert (code, [line.split(" DMH")[0] for line in out]) == (
         1,
         ["shop/migrations/0002_b.py:7:9:"],
+    )
+
+
+# --- review regressions --------------------------------------------------------------------------
+
+
+def test_symlinked_migrations_folder_is_read_at_its_target(git_repo, capsys):
+    write(
+        git_repo,
+        {
+            "blog/__init__.py": "",
+            "blog/models.py": "from django.db import models\n",
+            "shared/blog_migrations/__init__.py": "",
+            "shared/blog_migrations/0001_initial.py": mig(),
+            "shared/blog_migrations/0002_x.py": mig("blog.0001_initial"),
+            **app("shop", {"0001_initial": mig("blog.0002_x")}),
+        },
+    )
+    (git_repo / "blog" / "migrations").symlink_to("../shared/blog_migrations")
+    git_commit(git_repo, "symlinked migrations")
+    assert run(capsys) == (0, [], "")
+    write(git_repo, {"shared/blog_migrations/0002_y.py": mig("blog.0001_initial")})
+    git(git_repo, "add", "-A")
+    code, out, err = run(capsys)
+    assert (code, err) == (1, "")
+    assert [line.split(" (fix:")[0] for line in out] == [
+        "blog/migrations/0002_x.py:7:9: DMH401 app `blog` has 2 leaf migrations: `0002_x` "
+        "conflicts with `0002_y` (common parent `0001_initial`)",
+        "blog/migrations/0002_y.py:7:9: DMH401 app `blog` has 2 leaf migrations: `0002_y` "
+        "conflicts with `0002_x` (common parent `0001_initial`)",
+    ]
+
+
+def test_tracked_app_named_build_is_checked(git_repo, capsys):
+    commit_tree(
+        git_repo,
+        {
+            ".gitignore": "build/\n",
+            **app(
+                "build",
+                {
+                    "0001_initial": mig(),
+                    "0002_a": mig("build.0001_initial"),
+                    "0002_b": mig("build.0001_initial"),
+                    "0003_merge": mig("build.0002_a", "build.0002_b"),
+                },
+            ),
+            **app("blog", {"0001_initial": mig("build.0009_typo")}),
+        },
+    )
+    git(git_repo, "add", "-f", "build")
+    git_commit(git_repo, "build app")
+    assert run(capsys) == (
+        1,
+        [
+            "blog/migrations/0001_initial.py:7:9: DMH402 `0001_initial` depends on "
+            "`build.0009_typo`, which does not exist (fix: name an existing migration or restore "
+            "the missing one)"
+        ],
+        "",
     )

@@ -469,3 +469,104 @@ def test_noqa_on_the_first_line_of_a_renamed_migration_suppresses(work, capsys):
     edit(work, "shop/migrations/0003_renamed.py", lambda t: "# noqa: DMH412\n" + t)
     git(work, "add", "-A")
     assert run(capsys) == (0, [], "")
+
+
+# --- review regressions --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    (
+        pytest.param(
+            lambda t: t.replace('name="Item"', 'name=u"Item"').replace('"name"', 'u"name"'),
+            id="u-prefix-added",
+        ),
+        pytest.param(
+            lambda t: "from __future__ import unicode_literals\n\n" + t, id="future-import-added"
+        ),
+    ),
+)
+def test_formatting_only_u_prefix_and_future_imports_noop(work, capsys, change):
+    edit(work, "shop/migrations/0001_initial.py", change)
+    git(work, "add", "-A")
+    assert run(capsys) == (0, [], "")
+
+
+def test_formatting_only_u_prefix_removed_noop(origin, tmp_path, monkeypatch, capsys):
+    seed = clone(origin, tmp_path / "seed2")
+    edit(
+        seed,
+        "shop/migrations/0001_initial.py",
+        lambda t: "from __future__ import unicode_literals\n" + t.replace('"Item"', 'u"Item"'),
+    )
+    git_commit(seed, "python 2 era")
+    git(seed, "push", "-q", "origin", "main")
+    repo = clone(origin, tmp_path / "work2")
+    git(repo, "checkout", "-q", "-b", "feature")
+    monkeypatch.chdir(repo)
+    edit(repo, "shop/migrations/0001_initial.py", lambda t: t.split("\n", 1)[1].replace('u"', '"'))
+    git(repo, "add", "-A")
+    assert run(capsys) == (0, [], "")
+
+
+SQUASH = "shop/migrations/0001_squashed_0002_b.py"
+SQUASH_REPLACES = '    replaces = [("shop", "0001_initial"), ("shop", "0002_b")]\n'
+BILLING = {
+    "billing/__init__.py": "",
+    "billing/models.py": "from django.db import models\n",
+    "billing/migrations/__init__.py": "",
+    "billing/migrations/0001_initial.py": mig("shop.0002_b"),
+}
+
+
+@pytest.fixture
+def squashed(work: Path, origin: Path) -> Path:
+    """origin/main holds a squashed migration next to the files it replaces (step 1)."""
+    write(work, {SQUASH: mig(extra=SQUASH_REPLACES), **BILLING})
+    git_commit(work, "squash")
+    git(work, "push", "-q", "origin", "HEAD:main")
+    git(work, "fetch", "-q")
+    return work
+
+
+def test_squash_transition_steps_noop(squashed, capsys):
+    # step 2 (Django docs): delete the replaced files, repoint dependants, drop `replaces`
+    rm(squashed, "shop/migrations/0001_initial.py", "shop/migrations/0002_b.py")
+    write(
+        squashed,
+        {
+            "shop/migrations/0003_c.py": mig("shop.0001_squashed_0002_b"),
+            "billing/migrations/0001_initial.py": mig("shop.0001_squashed_0002_b"),
+            SQUASH: mig(),
+        },
+    )
+    git(squashed, "add", "-A")
+    assert run(capsys) == (0, [], "")
+
+
+def test_squash_transition_other_edits_are_still_reported(squashed, capsys):
+    # replaces dropped while a replaced file is kept; a dependency moved elsewhere
+    rm(squashed, "shop/migrations/0002_b.py")
+    write(squashed, {SQUASH: mig(), "shop/migrations/0003_c.py": mig("shop.0001_initial")})
+    git(squashed, "add", "-A")
+    hint = "(fix: revert the edit and make a new migration (`python manage.py makemigrations`))"
+    assert run(capsys) == (
+        1,
+        [
+            f"{SQUASH}:7:5: DMH411 migration `shop.0001_squashed_0002_b` exists on `origin/HEAD` "
+            f"and was modified; databases that already applied it will not run the change {hint}",
+            "shop/migrations/0003_c.py:6:18: DMH411 migration `shop.0003_c` exists on "
+            "`origin/HEAD` and was modified; databases that already applied it will not run the "
+            f"change {hint}",
+        ],
+        "",
+    )
+
+
+def test_outside_a_git_repository_is_an_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys) == (
+        2,
+        [],
+        f"check-migration-rewrites: error: {tmp_path} is not inside a git repository\n",
+    )

@@ -179,3 +179,77 @@ def test_rules_are_documented():
     docs = (Path(__file__).parent.parent / "docs" / "check-untracked-migrations.md").read_text()
     assert [r.code for r in hook.RULES] == ["DMH205"]
     assert "#### DMH205 untracked-migration" in docs
+
+
+# --- review regressions --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "files",
+    (
+        pytest.param(
+            {
+                ".gitignore": "/tmp/\n",
+                "tmp/old/shop/models.py": MODELS,
+                "tmp/old/shop/migrations/__init__.py": "",
+                "tmp/old/shop/migrations/0001_initial.py": MIGRATION,
+            },
+            id="scratch-copy-in-ignored-folder",
+        ),
+        pytest.param(
+            {
+                ".gitignore": "/lib/\n",
+                "lib/django/__init__.py": "",
+                "lib/django/contrib/auth/models.py": MODELS,
+                "lib/django/contrib/auth/migrations/__init__.py": "",
+                "lib/django/contrib/auth/migrations/0001_initial.py": MIGRATION,
+            },
+            id="pip-install-target-lib",
+        ),
+        pytest.param(
+            {
+                ".gitignore": "node_modules/\n",
+                "node_modules/pkg/shop/models.py": MODELS,
+                "node_modules/pkg/shop/migrations/0001_initial.py": MIGRATION,
+            },
+            id="ignored-node-modules",
+        ),
+        pytest.param(
+            {"build/lib/blog/migrations/0002_x.py": MIGRATION, "build/lib/blog/models.py": MODELS},
+            id="untracked-build-output",
+        ),
+    ),
+)
+def test_not_project_migrations_noop(project, capsys, files):
+    write(project, files)
+    if ".gitignore" in files:
+        git(project, "add", ".gitignore")
+    assert run(capsys) == (0, [], "")
+
+
+def test_editor_lock_symlink_is_not_a_migration(project, capsys):
+    (project / "blog" / "migrations" / ".#0002_x.py").symlink_to("user@host.1234:1700000000")
+    write(project, {"blog/migrations/~0002_x.py": MIGRATION})
+    assert run(capsys) == (0, [], "")
+
+
+def test_tracked_app_named_build_is_checked(git_repo, capsys):
+    build = {
+        "build/__init__.py": "",
+        "build/models.py": MODELS,
+        "build/migrations/__init__.py": "",
+        "build/migrations/0001_initial.py": MIGRATION,
+    }
+    write(git_repo, {**build, ".gitignore": "build/\n"})
+    git(git_repo, "add", "-f", *build)
+    git(git_repo, "add", ".gitignore")
+    write(git_repo, {"build/migrations/0002_new.py": MIGRATION})
+    assert run(capsys) == (
+        1,
+        [
+            "build/migrations/0002_new.py:1:1: DMH205 migration of app `build` is not tracked "
+            "by git and is ignored by `build/` (.gitignore:1) "
+            "(fix: git add -f build/migrations/0002_new.py, and remove that ignore rule)"
+        ],
+        "",
+    )

@@ -44,6 +44,7 @@ def decide(
         pytest.param("# migrations/\n", "eb", MIGRATION, id="comment"),
         pytest.param("node_modules/\r\n.env\r\n", "slug", MIGRATION, id="crlf"),
         pytest.param("app/migrations/0001_initial.pyc\n", "eb", MIGRATION, id="one-pyc"),
+        pytest.param("*\n!app/\n!app/**\n", "gcloud", MIGRATION, id="allow-list-folder-and-below"),
     ),
 )
 def test_gitstyle_rule_keeps_migration(text: str, dialect: str, path: str) -> None:
@@ -84,6 +85,13 @@ def test_gitstyle_rule_keeps_migration(text: str, dialect: str, path: str) -> No
             MIGRATION,
             (".ebignore", 1, "*/migrations/*"),
             id="slugignore-has-no-negation",
+        ),
+        pytest.param(
+            "*\n!app/\n!app/*.py\n",
+            "gcloud",
+            MIGRATION,
+            (".ebignore", 1, "*"),
+            id="negated-folder-does-not-re-include-its-subfolders",
         ),
     ),
 )

@@ -594,5 +594,8 @@ def test_load_graph_reads_the_working_tree(git_repo: Path):
     }
     write(git_repo, files)
     graph, problems = load_graph(files)
-    assert problems == ["shop/migrations/0002_bad.py: skipped, not valid UTF-8"]
+    assert problems == [
+        "shop/migrations/0002_bad.py: not valid UTF-8 and no coding cookie, Python cannot read it"
+    ]
+    assert graph.nodes[("shop", "0002_bad")].broken
     assert graph.parents[("shop", "0001_initial")] == {("accounts", "0001_initial")}

@@ -88,8 +88,15 @@ class GitStyleIgnore:
     def _decide(self, path: str) -> IgnoreRule | None:
         for entry in reversed(self.entries):
             regex = entry.pattern.regex
-            if regex is not None and regex.match(path):
-                return entry.rule if entry.pattern.include else None
+            match = regex.match(path) if regex is not None else None
+            if match is None:
+                continue
+            if match.groupdict().get("ps_d") is not None and match.end() < len(path):
+                # pathspec matches a folder pattern against everything below the folder; as in
+                # git, it decides the folder itself only (so `!blog/` does not re-include
+                # `blog/migrations/` that `*` excluded)
+                continue
+            return entry.rule if entry.pattern.include else None
         return None
 
     def excluded_by(self, path: str) -> IgnoreRule | None:
