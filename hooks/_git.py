@@ -116,7 +116,12 @@ def changes(
             "-M",
             f"{base}...{head}" if merge_base else f"{base}..{head}",
         ]
-    parts = zsplit(run(*args, "--", *pathspecs, cwd=cwd).stdout)
+    return parse_name_status(run(*args, "--", *pathspecs, cwd=cwd).stdout)
+
+
+def parse_name_status(output: str) -> list[Change]:
+    """`git diff --name-status -z` output as changes (renames and copies carry the old path)."""
+    parts = zsplit(output)
     result: list[Change] = []
     i = 0
     while i < len(parts):

@@ -182,17 +182,7 @@ def _changes(change: ChangeSpec) -> list[_git.Change]:
         return list(change.changes)
     if change.after is None:
         proc = _git.run("diff", "--name-status", "-z", "-M", change.before, "--")
-        parts = _git.zsplit(proc.stdout)
-        result: list[_git.Change] = []
-        i = 0
-        while i < len(parts):
-            status = parts[i][0]
-            if status in "RC":
-                result.append(_git.Change(status, parts[i + 2], parts[i + 1]))
-                i += 3
-            else:
-                result.append(_git.Change(status, parts[i + 1], parts[i + 1]))
-                i += 2
+        result = _git.parse_name_status(proc.stdout)
         for path in _git.untracked_files(ignored=False):
             result.append(_git.Change("A", path, path))
         return result

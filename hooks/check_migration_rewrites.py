@@ -392,18 +392,7 @@ def _changes(base: Base) -> list[_git.Change]:
     """Migration files changed from base.commit to the new side, relative to the cwd."""
     args = ["diff", "--name-status", "-z", "-M", "--relative"]
     args += [base.commit, base.head] if base.head else ["--cached", base.commit]
-    parts = _git.zsplit(_git.run(*args, "--", MIGRATIONS_PATHSPEC).stdout)
-    result: list[_git.Change] = []
-    i = 0
-    while i < len(parts):
-        status = parts[i][0]
-        if status in "RC":
-            result.append(_git.Change(status, parts[i + 2], parts[i + 1]))
-            i += 3
-        else:
-            result.append(_git.Change(status, parts[i + 1], parts[i + 1]))
-            i += 2
-    return result
+    return _git.parse_name_status(_git.run(*args, "--", MIGRATIONS_PATHSPEC).stdout)
 
 
 def scan(base: Base, allow: pathspec.PathSpec[Any] | None = None) -> list[Finding]:

@@ -36,7 +36,11 @@ def test_global_and_hook_options_merge(project):
     config = load_config("check-missing-migrations", SCHEMA)
     assert config.exclude == ("legacy/**", "vendor/")
     assert config.ignore == frozenset({"DMH204", "DMH103"})
-    assert config.options == {"python": ".venv/bin/python", "strict": True, "env": {"SECRET_KEY": "x"}}
+    assert config.options == {
+        "python": ".venv/bin/python",
+        "strict": True,
+        "env": {"SECRET_KEY": "x"},
+    }
     assert config.get("apps", []) == []
 
 
@@ -66,8 +70,8 @@ def test_other_hook_tables_are_not_validated_here(project):
     [
         pytest.param(
             "[tool.django-migration-hooks]\nexcludes = []\n",
-            "pyproject.toml: [tool.django-migration-hooks]: unknown key 'excludes' (known: exclude, "
-            "ignore, check-deploy-makemigrations, check-ignored-migrations, "
+            "pyproject.toml: [tool.django-migration-hooks]: unknown key 'excludes' "
+            "(known: exclude, ignore, check-deploy-makemigrations, check-ignored-migrations, "
             "check-untracked-migrations, check-missing-migrations, check-migration-conflicts, "
             "check-migration-rewrites)",
             id="unknown-top-level-key",
@@ -91,7 +95,8 @@ def test_other_hook_tables_are_not_validated_here(project):
         ),
         pytest.param(
             "[tool.django-migration-hooks]\ncheck-missing-migrations = 1\n",
-            "pyproject.toml: [tool.django-migration-hooks] check-missing-migrations must be a table",
+            "pyproject.toml: [tool.django-migration-hooks] check-missing-migrations "
+            "must be a table",
             id="hook-not-a-table",
         ),
         pytest.param(
