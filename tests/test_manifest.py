@@ -53,6 +53,6 @@ def test_codes_are_unique_and_well_formed():
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda rule: rule.code)
 def test_rule_documented_in_readme(rule):
-    assert re.search(rf"^#### {rule.code} ", README, re.MULTILINE), rule.code
+    assert re.search(rf"^#### {rule.code} {rule.name}$", README, re.MULTILINE), rule.code
     assert rule.hook in IDS
     assert rule.summary and rule.why and rule.fix
