@@ -220,19 +220,13 @@ def _trees(
     return before, GitTree(change.after, paths=after_paths, reader=reader)
 
 
+_APP_FILE = re.compile(r"(?:^|/)(?:models\.py|apps\.py)$|(?:^|/)(?:migrations|models)/")
+
+
 def _candidate_dirs(paths: Iterable[str]) -> set[str]:
-    dirs = set()
-    for path in paths:
-        if "models" not in path and "apps.py" not in path and "migrations" not in path:
-            continue
-        name = posixpath.basename(path)
-        if (
-            name in ("models.py", "apps.py")
-            or "/migrations/" in f"/{path}"
-            or "/models/" in f"/{path}"
-        ):
-            dirs.add(_app_dir_of(path))
-    return dirs
+    search = _APP_FILE.search
+    folders = {path.rpartition("/")[0] for path in paths if search(path)}
+    return {_app_dir_of(f"{folder}/_" if folder else "_") for folder in folders}
 
 
 def _ancestors(path: str) -> list[str]:
