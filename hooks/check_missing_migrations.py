@@ -525,7 +525,7 @@ def resolve_interpreter(root: str, opts: Options) -> tuple[str, str]:
                 f"{candidate.source} {candidate.path}: cannot import Django with it; "
                 "pass the project's interpreter (the one that runs manage.py)"
             )
-        tried.append(candidate.source)
+        tried.append(candidate.path if candidate.source == "PATH" else candidate.source)
     raise Unavailable(
         f"no interpreter with Django found (tried {', '.join(tried) or 'nothing'}); pass "
         "--python PATH, or add Django to additional_dependencies"
