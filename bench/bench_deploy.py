@@ -15,13 +15,14 @@ import argparse
 import json
 import os
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _snapshot import snapshot  # bench/ is on sys.path when a script runs
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -51,29 +52,6 @@ def selection(manifest: Path) -> str:
     [entry] = [h for h in yaml.safe_load(manifest.read_text(encoding="utf-8")) if h["id"] == HOOK]
     keys = {key: entry[key] for key in SELECTION_KEYS if key in entry}
     return "\n".join(f"    {key}: {json.dumps(value)}" for key, value in keys.items())
-
-
-def snapshot(dest: Path) -> str:
-    """Commit the tracked and new files of this checkout into dest; return the sha."""
-    root = HERE.parent
-    listed = subprocess.run(
-        ("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"),
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    for name in filter(None, listed.split("\0")):
-        if (root / name).is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(root / name, dest / name)
-    git = ("git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid")
-    subprocess.run((*git, "init", "-q"), cwd=dest, check=True)
-    subprocess.run((*git, "add", "-A"), cwd=dest, check=True)
-    subprocess.run((*git, "commit", "-q", "--no-verify", "-m", "snapshot"), cwd=dest, check=True)
-    return subprocess.run(
-        ("git", "rev-parse", "HEAD"), cwd=dest, capture_output=True, text=True, check=True
-    ).stdout.strip()
 
 
 # run argv in a child and print its peak RSS in KiB (ru_maxrss of the children of this helper)

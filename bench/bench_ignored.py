@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _snapshot import snapshot  # bench/ is on sys.path when a script runs
+
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS = {
     "check-ignored-migrations": "hooks.check_ignored_migrations",
@@ -40,12 +42,6 @@ OWN = (
     "code = module.main([])\n"
     "print(f'{time.perf_counter() - start:.4f} {code}', file=sys.stderr)\n"
 )
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "bench",
-    "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-    "GIT_COMMITTER_NAME": "bench",
-    "GIT_COMMITTER_EMAIL": "bench@example.invalid",
-}
 
 
 def children_cpu() -> float:
@@ -63,32 +59,6 @@ def run_timed(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, f
 
 def summary(values: list[float]) -> str:
     return f"best {min(values):.3f} s, median {statistics.median(values):.3f} s"
-
-
-def snapshot(dest: Path) -> str:
-    """A committed copy of this checkout (tracked and new files), as the tests build it."""
-    listed = subprocess.run(
-        ("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"),
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    for name in filter(None, listed.split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest / name)
-    env = {**os.environ, **GIT_ENV}
-    for args in (
-        ("init", "-q"),
-        ("add", "-A"),
-        ("commit", "-q", "--no-verify", "--no-gpg-sign", "-m", "snapshot"),
-    ):
-        subprocess.run(("git", *args), cwd=dest, check=True, env=env)
-    return subprocess.run(
-        ("git", "rev-parse", "HEAD"), cwd=dest, check=True, capture_output=True, text=True
-    ).stdout.strip()
 
 
 def main() -> int:

@@ -27,6 +27,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _snapshot import snapshot  # bench/ is on sys.path when a script runs
+
 ROOT = Path(__file__).resolve().parent.parent
 TIME = "/usr/bin/time"
 
@@ -52,28 +54,6 @@ def best(argv: list[str], cwd: Path, env: dict[str, str], repeat: int, before=No
             before()
         runs.append(measure(argv, cwd, env))
     return min(r[0] for r in runs), min(r[1] for r in runs), max(r[2] for r in runs), runs[-1][3]
-
-
-def snapshot_hooks(dest: Path) -> str:
-    listed = subprocess.run(
-        ("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"),
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    for name in filter(None, listed.split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest / name)
-    git = ("git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid")
-    subprocess.run((*git, "init", "-q"), cwd=dest, check=True)
-    subprocess.run((*git, "add", "-A"), cwd=dest, check=True)
-    subprocess.run((*git, "commit", "-qm", "snapshot", "--no-verify"), cwd=dest, check=True)
-    return subprocess.run(
-        ("git", "rev-parse", "HEAD"), cwd=dest, check=True, capture_output=True, text=True
-    ).stdout.strip()
 
 
 def main() -> int:
@@ -125,7 +105,7 @@ def main() -> int:
     )
     if args.pre_commit:
         hooks_repo = work / "hooks-repo"
-        rev = snapshot_hooks(hooks_repo)
+        rev = snapshot(hooks_repo)
         venv = repo / ".venv"
         if not venv.exists():
             venv.symlink_to(Path(sys.prefix))

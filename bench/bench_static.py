@@ -19,22 +19,17 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from _snapshot import GIT_ENV, snapshot  # bench/ is on sys.path when a script runs
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BIN = Path(sys.executable).parent
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "bench",
-    "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-    "GIT_COMMITTER_NAME": "bench",
-    "GIT_COMMITTER_EMAIL": "bench@example.invalid",
-}
 
 
 def timed(
@@ -70,19 +65,6 @@ def git(cwd: Path, *args: str) -> str:
         text=True,
         env={**os.environ, **GIT_ENV},
     ).stdout
-
-
-def snapshot(dest: Path) -> str:
-    listed = git(ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-    for name in filter(None, listed.split("\0")):
-        source = ROOT / name
-        if source.is_file() and not name.startswith("bench/out/"):
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest / name)
-    git(dest, "-c", "init.defaultBranch=main", "init", "-q")
-    git(dest, "add", "-A")
-    git(dest, "-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "-m", "snapshot")
-    return git(dest, "rev-parse", "HEAD").strip()
 
 
 def main() -> int:
