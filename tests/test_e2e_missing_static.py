@@ -5,38 +5,16 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import git, git_commit, run_pre_commit, write
+from tests.test_check_missing_migrations import E2E_PROJECT
 
 pytestmark = pytest.mark.e2e
 
-MODELS = (
-    "from django.db import models\n\n\n"
-    "class Product(models.Model):\n"
-    "    name = models.CharField(max_length=10)\n"
-)
+# the Django-tier end-to-end project, before and after its model edit
 PROJECT = {
-    "manage.py": "import os\n"
-    "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_conf.settings')\n",
-    "site_conf/__init__.py": "",
-    "site_conf/settings.py": "INSTALLED_APPS = ['shop']\n",
-    "shop/__init__.py": "",
-    "shop/apps.py": "from django.apps import AppConfig\n\n\nclass ShopConfig(AppConfig):\n"
-    "    name = 'shop'\n",
-    "shop/migrations/__init__.py": "",
-    "shop/migrations/0001_initial.py": "from django.db import migrations, models\n\n\n"
-    "class Migration(migrations.Migration):\n"
-    "    initial = True\n"
-    "    dependencies = []\n"
-    "    operations = [\n"
-    "        migrations.CreateModel(\n"
-    '            name="Product",\n'
-    "            fields=[\n"
-    '                ("id", models.AutoField(auto_created=True, primary_key=True, '
-    'serialize=False, verbose_name="ID")),\n'
-    '                ("name", models.CharField(max_length=10)),\n'
-    "            ],\n"
-    "        ),\n"
-    "    ]\n",
-    "shop/models.py": MODELS,
+    **E2E_PROJECT,
+    "shop/models.py": E2E_PROJECT["shop/models.py"].replace(
+        "    price = models.IntegerField(default=0)\n", ""
+    ),
 }
 FIX = "(fix: python manage.py makemigrations shop)"
 
@@ -61,7 +39,7 @@ def test_static_tier_without_django_in_the_hook_env(consumer, pre_commit_home, h
     assert clean.returncode == 0, clean.stdout + clean.stderr
 
     # commit time: the staged edit is compared with HEAD
-    write(consumer, {"shop/models.py": MODELS + "    price = models.IntegerField()\n"})
+    write(consumer, {"shop/models.py": E2E_PROJECT["shop/models.py"]})
     git(consumer, "add", "shop/models.py")
     staged = run_pre_commit(consumer, pre_commit_home, "run", "--color", "never")
     assert staged.returncode == 1, staged.stdout + staged.stderr
