@@ -537,7 +537,7 @@ def test_fix_keeps_a_latin1_file_byte_for_byte(git_repo, capsys):
     )
 
 
-# --- review regressions --------------------------------------------------------------------------
+# --- regressions ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

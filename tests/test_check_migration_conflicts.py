@@ -698,7 +698,7 @@ def test_run_from_a_subdirectory_reports_paths_relative_to_it(git_repo, capsys, 
     )
 
 
-# --- review regressions --------------------------------------------------------------------------
+# --- regressions ---------------------------------------------------------------------------------
 
 
 def test_symlinked_migrations_folder_is_read_at_its_target(git_repo, capsys):

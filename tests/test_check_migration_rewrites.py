@@ -471,7 +471,7 @@ def test_noqa_on_the_first_line_of_a_renamed_migration_suppresses(work, capsys):
     assert run(capsys) == (0, [], "")
 
 
-# --- review regressions --------------------------------------------------------------------------
+# --- regressions ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -181,7 +181,7 @@ def test_rules_are_documented():
     assert "#### DMH205 untracked-migration" in docs
 
 
-# --- review regressions --------------------------------------------------------------------------
+# --- regressions ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Regressions from the independent review of check-deploy-makemigrations (one param per case)."""
+"""check-deploy-makemigrations on whole small repositories: variables as programs, files a
+config runs, developer helpers, deletions and remote wrappers (one param per case)."""
 
 from __future__ import annotations
 
@@ -589,12 +590,12 @@ NOOPS = (
 
 
 @pytest.mark.parametrize(("files", "argv", "expected"), FINDINGS)
-def test_review_case_is_found(git_repo, capsys, files, argv, expected):
+def test_case_is_found(git_repo, capsys, files, argv, expected):
     assert run_hook(git_repo, capsys, files, *argv) == (1, expected, "")
 
 
 @pytest.mark.parametrize(("files", "argv"), NOOPS)
-def test_review_case_is_clean(git_repo, capsys, files, argv):
+def test_case_is_clean(git_repo, capsys, files, argv):
     assert run_hook(git_repo, capsys, files, *argv) == (0, [], "")
 
 
