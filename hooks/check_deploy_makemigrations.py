@@ -327,18 +327,15 @@ def _finding(
     site: CommandSite,
     hit: _analyse.Hit,
     *,
-    ci: bool,
+    check: bool,
     via: str = "",
 ) -> Finding:
     line, col = locator.locate(hit)
     where = site.context
     remote = " on a remote host" if hit.remote else ""
-    # Cloud Build and stages/jobs named for a deploy run on the deploy path, not as a CI check
-    deploys = hit.remote or where.startswith("Cloud Build")
-    deploys |= any(w in where.lower() for w in ("deploy", "release", "ssh", "prod"))
     if via:
         where = f"{where} (run by {via})"
-    if hit.code == _analyse.MAKEMIGRATIONS and ci and not deploys:
+    if hit.code == _analyse.MAKEMIGRATIONS and check and not hit.remote:
         message = (
             f"{where} runs `makemigrations`, which hides missing migrations instead of failing"
         )
@@ -408,13 +405,16 @@ def check_text(
     file's deploy sites run; via: what runs this file, when a checked config runs it."""
     lines = text.splitlines()
     findings: list[Finding] = []
-    ci = reader.__name__ == "hooks.deploy.ci"
+    # readers of CI pipelines tell check jobs from deploy steps; every other file is deploy code
+    is_check: Callable[[CommandSite], bool] = getattr(reader, "is_check", lambda site: False)
 
     def report_site(site: CommandSite, hits: Iterable[_analyse.Hit], run_by: str = "") -> None:
         if units is not None and _tasks.normalise(site.unit) not in units:
             return
         locator = _analyse.Locator(lines, site)
-        findings.extend(_finding(path, locator, site, hit, ci=ci, via=run_by) for hit in hits)
+        findings.extend(
+            _finding(path, locator, site, hit, check=is_check(site), via=run_by) for hit in hits
+        )
 
     sites = file_sites(path, text, reader)
     # developer-only sites count when they run remotely, or when a deploy config runs them

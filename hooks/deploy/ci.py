@@ -98,6 +98,18 @@ def sites(path: str, text: str) -> list[CommandSite]:
     return unique(_READERS[kind](path, text))
 
 
+_DEPLOY_WORDS = ("deploy", "release", "ssh", "prod")
+
+
+def is_check(site: CommandSite) -> bool:
+    """Whether a site runs in a CI check job (tests, linting) rather than on the deploy path:
+    `makemigrations` there hides missing migrations instead of writing them on a server.
+    Cloud Build, and jobs or stages named for a deploy, run on the deploy path."""
+    return not site.context.startswith("Cloud Build") and not any(
+        word in site.context.lower() for word in _DEPLOY_WORDS
+    )
+
+
 def _commands(node: Node, context: str) -> list[CommandSite | None]:
     return [text_site(value, context) for value in strings(node)]
 
