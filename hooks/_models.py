@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from hooks import _git
 from hooks._apps import App
 from hooks._files import MAX_BYTES, FileProblem, decode
 from hooks._report import HookError
@@ -161,23 +162,10 @@ class GitTree(Tree):
         todo = [p for p in paths if p not in self._cache and p in self._known]
         if not todo:
             return
-        spec = "".join(f"{self.rev}:{p}\n" for p in todo).encode(errors="surrogateescape")
-        out = subprocess.run(
-            ("git", "cat-file", "--batch"), cwd=self.cwd, input=spec, capture_output=True
-        ).stdout
-        pos = 0
-        for path in todo:
-            end = out.index(b"\n", pos)
-            header = out[pos:end].split()
-            pos = end + 1
-            if len(header) != 3 or header[1] != b"blob":
-                self._cache[path] = None
-                continue
-            size = int(header[2])
-            data = out[pos : pos + size]
-            pos += size + 1
+        blobs = _git.cat_files([f"{self.rev}:{p}" for p in todo], cwd=self.cwd)
+        for path, data in zip(todo, blobs, strict=True):
             try:
-                self._cache[path] = decode(path, data).text
+                self._cache[path] = None if data is None else decode(path, data).text
             except FileProblem:
                 self._cache[path] = None
 
