@@ -392,7 +392,7 @@ def run_runner(project: Project, env: Mapping[str, str]) -> dict[str, Any]:
             os.makedirs(prefix, exist_ok=True)
             proc_env["PYTHONPYCACHEPREFIX"] = prefix
             proc_env.pop("PYTHONDONTWRITEBYTECODE", None)
-            argv.append("--precise-bytecode-stamps")
+            argv += ["--precise-bytecode-stamps", "--code-cache", os.path.join(cache_dir(), "code")]
     try:
         proc = subprocess.run(
             argv,

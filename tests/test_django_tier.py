@@ -7,6 +7,7 @@ that version's `makemigrations` wrote. Every edit in the tables is also checked 
 
 from __future__ import annotations
 
+import marshal
 import shutil
 import subprocess
 import sys
@@ -660,3 +661,92 @@ def test_discovers_project_venv(django_env, tmp_path, capsys, monkeypatch):
         f"shop/models.py:20:5: DMH101 shop.Product: field name changed, no migration {FIX_SHOP}"
     ]
     assert main(["--mode", "django", "--ignore-app", "shop"]) == 0
+
+
+IMPORT_ASSERTIONS = """\
+import sys
+
+from django.db import migrations
+
+from ._helpers import MARK
+from . import _helpers
+
+assert MARK == "helpers" and _helpers.MARK == MARK
+assert __name__ == "catalog.migrations.0002_checks", __name__
+assert __package__ == "catalog.migrations", __package__
+assert __spec__.name == __name__ and __spec__.origin == __file__, __spec__
+assert __file__.endswith("catalog/migrations/0002_checks.py"), __file__
+assert __loader__.get_source(__name__).startswith("import sys"), __loader__
+assert sys.modules[__name__].__dict__ is globals()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("catalog", "0001_initial")]
+    operations = []
+"""
+
+
+def test_migration_modules_get_the_import_systems_attributes(
+    django_env, tmp_path, capsys, monkeypatch
+):
+    _, python, template = django_env
+    repo = make_repo(tmp_path, template)
+    write(
+        repo,
+        {
+            "catalog/migrations/_helpers.py": 'MARK = "helpers"\n',
+            "catalog/migrations/0002_checks.py": IMPORT_ASSERTIONS,
+        },
+    )
+    monkeypatch.chdir(repo)
+    assert main(["--python", str(python), "--mode", "django"]) == 0
+    assert capsys.readouterr() == ("", "")
+    assert django_verdict(python, repo) == 0
+    # every migration module ran from the hook's code cache
+    (cache_file,) = (tmp_path / "cache" / "django-migration-hooks" / "code").iterdir()
+    project = repo.resolve()
+    cached = {Path(path) for path in marshal.loads(cache_file.read_bytes())}
+    cached = {path.relative_to(project).as_posix() for path in cached if project in path.parents}
+    assert cached == {
+        "accounts/migrations/0001_initial.py",
+        "shop/migrations/0001_initial.py",
+        "catalog/migrations/0001_initial.py",
+        "catalog/migrations/0002_checks.py",
+    }
+
+
+def test_migration_import_error_names_the_migration(django_env, tmp_path, capsys, monkeypatch):
+    _, python, template = django_env
+    repo = make_repo(tmp_path, template)
+    write(
+        repo,
+        {
+            "catalog/migrations/0002_broken.py": "from django.db import migrations\n"
+            "import not_installed_anywhere\n"
+        },
+    )
+    monkeypatch.chdir(repo)
+    assert main(["--python", str(python), "--mode", "django"]) == 2
+    assert capsys.readouterr().err == (
+        "check-missing-migrations: error: django.core makemigrations failed at "
+        "catalog/migrations/0002_broken.py:2: ModuleNotFoundError: "
+        "No module named 'not_installed_anywhere'\n"
+    )
+
+
+def test_migration_code_cache_follows_same_size_edits(django_env, tmp_path, capsys, monkeypatch):
+    _, python, template = django_env
+    repo = make_repo(tmp_path, template)
+    monkeypatch.chdir(repo)
+    args = ["--python", str(python), "--mode", "django"]
+    assert main(args) == 0
+    code = list((tmp_path / "cache" / "django-migration-hooks" / "code").iterdir())
+    assert [p.suffix for p in code] == [".marshal"]
+    # the same size, within the same second: the migration now disagrees with the model
+    edit(repo, "catalog/migrations/0001_initial.py", "max_length=50", "max_length=60")
+    assert main(args) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "catalog/models/book.py:5:5: DMH101 catalog.Book: field title changed, no migration "
+        "(fix: python manage.py makemigrations catalog)"
+    ]
+    assert django_verdict(python, repo) == 1
