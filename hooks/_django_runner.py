@@ -420,7 +420,7 @@ class _MigrationImporter:
         module.__package__ = parent_name
         module.__spec__ = spec
         module.__file__ = path
-        module.__cached__ = spec.cached
+        module.__cached__ = spec.cached  # type: ignore[attr-defined]
         sys.modules[name] = module
         try:
             exec(entry[1], module.__dict__)
@@ -498,7 +498,7 @@ def run(root: str, settings_module: str, code_cache: str | None = None) -> dict[
     from django.apps import apps  # type: ignore[import-untyped]
     from django.core.management import get_commands, load_command_class  # type: ignore[import-untyped]
     from django.db.migrations import questioner as questioner_module  # type: ignore[import-untyped]
-    from django.db.migrations.loader import MigrationLoader  # type: ignore[import-untyped]
+    from django.db.migrations.loader import MigrationLoader
 
     command_app = get_commands().get("makemigrations", "django.core")
     command = load_command_class(command_app, "makemigrations")
@@ -655,8 +655,9 @@ def _exit(status: int) -> None:
     if run_exit_handlers is not None:
         run_exit_handlers()
     for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
-        with contextlib.suppress(Exception):
-            stream.flush()
+        if stream is not None:
+            with contextlib.suppress(Exception):
+                stream.flush()
     os._exit(status)
 
 
