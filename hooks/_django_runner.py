@@ -491,14 +491,14 @@ def run(root: str, settings_module: str, code_cache: str | None = None) -> dict[
         ) from None
 
     _speed_up_plan()
+    from django.apps import apps  # type: ignore[import-untyped]
+    from django.core.management import get_commands, load_command_class  # type: ignore[import-untyped]
     from django.db.migrations import loader as loader_module  # type: ignore[import-untyped]
+    from django.db.migrations import questioner as questioner_module
+    from django.db.migrations.loader import MigrationLoader  # type: ignore[import-untyped]
 
     importer = _MigrationImporter(code_cache, root)
     loader_module.import_module = importer.import_module
-    from django.apps import apps  # type: ignore[import-untyped]
-    from django.core.management import get_commands, load_command_class  # type: ignore[import-untyped]
-    from django.db.migrations import questioner as questioner_module  # type: ignore[import-untyped]
-    from django.db.migrations.loader import MigrationLoader
 
     command_app = get_commands().get("makemigrations", "django.core")
     command = load_command_class(command_app, "makemigrations")
