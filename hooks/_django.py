@@ -168,11 +168,16 @@ def _skipped(path: str) -> bool:
     return any(part in SKIP_DIRS for part in path.split("/")[:-1])
 
 
-def candidate_files() -> list[str]:
-    """Repo-relative entry points and pytest configs (tracked, or untracked and not ignored)."""
+def candidate_files(listed: Iterable[str] | None = None) -> list[str]:
+    """Repo-relative entry points and pytest configs (tracked, or untracked and not ignored).
+
+    `listed`: the repository's files when the caller has them already (else git lists them).
+    """
     names = set(ENTRY_POINTS) | set(PYTEST_CONFIGS)
-    found = _git.ls_files(*(f"*{name}" for name in sorted(names)), others=True)
-    return [p for p in found if p.rsplit("/", 1)[-1] in names and not _skipped(p)]
+    if listed is None:
+        listed = _git.ls_files(*(f"*{name}" for name in sorted(names)), others=True)
+    found = sorted({p for p in listed if p.rsplit("/", 1)[-1] in names})
+    return [p for p in found if not _skipped(p)]
 
 
 def _read(path: str) -> bytes | None:
@@ -241,8 +246,10 @@ def parse_project_spec(spec: str) -> tuple[str, str | None]:
     return directory, (settings.strip() or None)
 
 
-def projects_in(directory: str, settings: str | None, source: str) -> list[Project]:
-    """Projects under one configured directory."""
+def projects_in(
+    directory: str, settings: str | None, source: str, files: Sequence[str] | None = None
+) -> list[Project]:
+    """Projects under one configured directory (`files`: `candidate_files()`, if known)."""
     if not os.path.isdir(directory):
         raise HookError(f"{source}: {directory}: not a directory")
     if settings:
@@ -250,7 +257,9 @@ def projects_in(directory: str, settings: str | None, source: str) -> list[Proje
     prefix = "" if directory == "." else directory + "/"
     found = [
         p
-        for p in discover_projects([f for f in candidate_files() if f.startswith(prefix)])
+        for p in discover_projects(
+            [f for f in (candidate_files() if files is None else files) if f.startswith(prefix)]
+        )
         if p.root == directory or p.root.startswith(prefix)
     ]
     if not found:
@@ -403,6 +412,7 @@ PROBE = (
     "except Exception:\n"
     "    print(json.dumps(None)); raise SystemExit\n"
     "paths = sorted({sysconfig.get_paths()[k] for k in ('purelib', 'platlib')})\n"
+    "paths.append(os.path.dirname(os.path.realpath(django.__file__)))\n"
     "stamps = [os.stat(p).st_mtime_ns if os.path.isdir(p) else 0 for p in paths]\n"
     "print(json.dumps([django.get_version(), sys.executable, sys.version, paths, stamps]))\n"
 )
@@ -425,6 +435,13 @@ def probe(python: str) -> Probe | None:
         data = json.loads(proc.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
         return None
-    if not isinstance(data, list):
+    if not isinstance(data, list) or len(data) != 5:
         return None
     return Probe(str(data[0]), json.dumps(data, sort_keys=True))
+
+
+def probe_watches(python: str, found: Probe) -> list[str]:
+    """The paths whose stat changes when a probe's answer can change: the interpreter, the
+    environment's site-packages folders and Django's package folder."""
+    data = json.loads(found.fingerprint)
+    return [os.path.realpath(python), *(str(p) for p in data[3])]

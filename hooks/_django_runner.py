@@ -345,7 +345,7 @@ class _MigrationImporter:
 
             try:
                 with open(cache_file, "rb") as f:
-                    loaded = marshal.load(f)
+                    loaded = marshal.loads(f.read())  # marshal.load(f) reads in tiny pieces
             except (OSError, EOFError, ValueError, TypeError):
                 loaded = None
             if isinstance(loaded, dict):
@@ -444,7 +444,7 @@ class _MigrationImporter:
             os.makedirs(directory, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=directory, prefix=".code-")
             with os.fdopen(fd, "wb") as f:
-                marshal.dump(self.used, f)
+                f.write(marshal.dumps(self.used))
             os.replace(tmp, self.cache_file)
         except (OSError, ValueError):  # a read-only cache only costs speed
             if tmp is not None:

@@ -19,11 +19,14 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hooks._hook import parser as hook_parser
 from hooks._report import Finding, HookError, Rule, handles_errors
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 HOOK_ID = "check-missing-migrations"
 MODES = ("auto", "django", "static")
@@ -260,53 +263,106 @@ def _hash_file(path: str, digest: Any) -> None:
 def _wanted_untracked(path: str) -> bool:
     from hooks._django import SKIP_DIRS
 
-    parts = path.split("/")
-    if any(part in SKIP_DIRS for part in parts[:-1]):
+    if not (
+        path.endswith(".py")
+        or DEPENDENCY_RE.search(path)
+        or path.rpartition("/")[2].startswith(".env")
+    ):
         return False
-    name = parts[-1]
-    return name.endswith(".py") or name.startswith(".env") or bool(DEPENDENCY_RE.search(path))
+    return SKIP_DIRS.isdisjoint(path.split("/")[:-1])
 
 
-def tree_fingerprint() -> str:
-    """A digest of every Python, env and dependency file the project could read (cwd = root)."""
-    from concurrent.futures import ThreadPoolExecutor
+class Tree:
+    """git's view of the working tree (cwd = repository root), listed in parallel.
 
-    from hooks import _git
+    The cache key covers every file the project could read: the index (object ids of every
+    tracked file), the stat of every tracked Python, env and dependency file, and the content
+    of modified, untracked and ignored ones. Its `quick` part, the index alone, is ready long
+    before git has walked the tree for the rest, so the Django check can start meanwhile.
+    """
 
-    listings = (
-        ("ls-files", "-s", "-z"),
-        ("ls-files", "-m", "-z"),
-        ("ls-files", "-o", "--exclude-standard", "-z"),
-        ("ls-files", "-o", "-i", "--exclude-standard", "--directory", "-z"),
-    )
-    with ThreadPoolExecutor(max_workers=len(listings)) as pool:
-        staged, modified_out, untracked_out, ignored_out = (
-            proc.stdout for proc in pool.map(lambda args: _git.run(*args), listings)
+    WORKERS = 3  # the index, the status walk, the stats
+
+    def __init__(self, pool: Executor, *, keyed: bool = True) -> None:
+        from hooks import _git
+
+        self._git = _git
+        self._index = pool.submit(_git.run, "ls-files", "-s", "-z")
+        self._status = pool.submit(
+            _git.run,
+            "--no-optional-locks",
+            "status",
+            "--porcelain=v2",
+            "-z",
+            "--untracked-files=all",
+            "--ignored=matching" if keyed else "--ignored=no",
+            "--ignore-submodules=all",
+            "--no-renames",
         )
-    digest = hashlib.sha256()
-    digest.update(staged.encode("utf-8", "surrogateescape"))
-    # git's own "modified" test trusts size + mtime at one-second granularity: a same-size edit
-    # in the second the index was written goes unseen. The stat of every tracked Python/env/
-    # dependency file joins the key, so any rewrite is a cache miss (never a stale hit).
-    for entry in _git.zsplit(staged):
-        path = entry.partition("\t")[2]
-        if _wanted_untracked(path):
-            try:
-                st = os.stat(path)
-            except OSError:
-                digest.update(f"\0gone\0{path}".encode("utf-8", "surrogateescape"))
-                continue
-            digest.update(f"\0{st.st_mtime_ns} {st.st_ctime_ns} {st.st_size} {st.st_ino}".encode())
-    modified = _git.zsplit(modified_out)
-    untracked = _git.zsplit(untracked_out)
-    ignored = _git.zsplit(ignored_out)
-    for group, paths in (("m", modified), ("u", untracked), ("i", ignored)):
+        self._stats = pool.submit(self._stat_digest) if keyed else None
+
+    def tracked(self) -> list[str]:
+        return [entry.partition("\t")[2] for entry in self._git.zsplit(self._index.result().stdout)]
+
+    def _other(self, mark: str) -> list[str]:
+        """Untracked ("?") or ignored ("!") paths from the status listing."""
+        prefix = mark + " "
+        return [
+            entry[2:]
+            for entry in self._git.zsplit(self._status.result().stdout)
+            if entry.startswith(prefix)
+        ]
+
+    def _modified(self) -> list[str]:
+        """Tracked paths whose file differs from the index (any kind of file)."""
+        paths = []
+        for entry in self._git.zsplit(self._status.result().stdout):
+            kind = entry[:2]
+            if kind in ("1 ", "u ") and entry[3] != ".":
+                paths.append(entry.split(" ", 8 if kind == "1 " else 10)[-1])
+        return paths
+
+    def untracked(self) -> list[str]:
+        return self._other("?")
+
+    def quick(self) -> str:
+        """The digest of the index."""
+        text = self._index.result().stdout
+        return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+    def _stat_digest(self) -> str:
+        # Any rewrite of a tracked file changes its stat, so a modified file is a cache miss
+        # even within the second git's own "modified" test (size + mtime in seconds) trusts.
+        digest = hashlib.sha256()
+        for path in self.tracked():
+            if _wanted_untracked(path):
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    digest.update(f"\0gone\0{path}".encode("utf-8", "surrogateescape"))
+                    continue
+                stamp = f"\0{st.st_mtime_ns} {st.st_ctime_ns} {st.st_size} {st.st_ino}"
+                digest.update(stamp.encode())
+        return digest.hexdigest()
+
+    def digest(self) -> str:
+        """`quick` plus the stats, and the content of modified, untracked and ignored files."""
+        if self._stats is None:
+            raise ValueError("a Tree made with keyed=False has no digest")
+        digest = hashlib.sha256(f"{self.quick()} {self._stats.result()}".encode())
+        # a modified file the project reads that is not Python (YAML, JSON) has no stat above
+        self._hash_files(digest, "m", self._modified(), every=True)
+        self._hash_files(digest, "u", self.untracked())
+        self._hash_files(digest, "i", self._other("!"))
+        return digest.hexdigest()
+
+    @staticmethod
+    def _hash_files(digest: Any, group: str, paths: Iterable[str], every: bool = False) -> None:
         for path in sorted(set(paths)):
-            if path.endswith("/") or (group != "m" and not _wanted_untracked(path)):
+            if path.endswith("/") or not (every or _wanted_untracked(path)):
                 continue
             digest.update(f"\0{group}\0{path}\0".encode("utf-8", "surrogateescape"))
             _hash_file(path, digest)
-    return digest.hexdigest()
 
 
 def _stable_env(env: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -361,10 +417,22 @@ def _atomic_write(path: str, text: str) -> None:
         raise
 
 
-def cache_write(key: str, result: Mapping[str, Any]) -> None:
+def cache_write(key: str, result: Mapping[str, Any], quick_key: str = "") -> None:
+    """Store a result; `quick_key` (the key on the index alone) is remembered alongside."""
     path = os.path.join(cache_dir(), "results", key[:2], key + ".json")
     with contextlib.suppress(OSError):  # a read-only cache only costs speed
         _atomic_write(path, json.dumps(result))
+        if quick_key:
+            _atomic_write(_quick_path(quick_key), "")
+
+
+def cache_may_hit(quick_key: str) -> bool:
+    """Whether some cached result was computed with this index (else a miss is sure)."""
+    return os.path.exists(_quick_path(quick_key))
+
+
+def _quick_path(quick_key: str) -> str:
+    return os.path.join(cache_dir(), "results", "quick", quick_key[:2], quick_key)
 
 
 class Project(NamedTuple):
@@ -376,49 +444,80 @@ class Project(NamedTuple):
     fingerprint: str
 
 
-def run_runner(project: Project, env: Mapping[str, str]) -> dict[str, Any]:
-    """The runner's result for one project; HookError with one line on failure."""
-    import subprocess
+class Runner:
+    """One run of `_django_runner.py` for a project: it can start before the cache is read
+    (and is stopped if the cache answers)."""
 
-    argv = [project.python, RUNNER, "--root", project.root, "--settings", project.settings]
-    proc_env = {**os.environ, **env}
-    proc_env.pop("DJANGO_SETTINGS_MODULE", None)
-    proc_env.pop("PYTHONHOME", None)
-    if "PYTHONPYCACHEPREFIX" not in proc_env:
-        # Bytecode goes to our cache, never into the repository; with it, a cold check does
-        # not recompile thousands of migration modules (even under PYTHONDONTWRITEBYTECODE).
-        prefix = os.path.join(cache_dir(), "pycache")
-        with contextlib.suppress(OSError):
-            os.makedirs(prefix, exist_ok=True)
-            proc_env["PYTHONPYCACHEPREFIX"] = prefix
-            proc_env.pop("PYTHONDONTWRITEBYTECODE", None)
-            argv += ["--precise-bytecode-stamps", "--code-cache", os.path.join(cache_dir(), "code")]
-    try:
-        proc = subprocess.run(
-            argv,
-            capture_output=True,
-            encoding="utf-8",
-            errors="replace",
-            stdin=subprocess.DEVNULL,
-            env=proc_env,
-        )
-    except OSError as exc:
-        raise HookError(f"cannot run {project.python}: {exc.strerror}") from None
-    payload = None
-    for line in reversed(proc.stdout.splitlines()):
-        if line.startswith(RUNNER_MARKER):
-            with contextlib.suppress(ValueError):
-                payload = json.loads(line[len(RUNNER_MARKER) :])
-            break
-    if not isinstance(payload, dict):
-        last = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
-        raise HookError(
-            f"{project.settings}: the Django check crashed (exit {proc.returncode}): {last}"
-        )
-    if "error" in payload:
-        raise HookError(_error_message(project, payload["error"]))
-    result: dict[str, Any] = payload["result"]
-    return result
+    def __init__(self, project: Project, env: Mapping[str, str]) -> None:
+        self.project = project
+        self.env = env
+        self.proc: Any = None
+        self.error: HookError | None = None
+
+    def start(self) -> None:
+        if self.proc is not None or self.error is not None:
+            return
+        import subprocess
+
+        project = self.project
+        argv = [project.python, RUNNER, "--root", project.root, "--settings", project.settings]
+        proc_env = {**os.environ, **self.env}
+        proc_env.pop("DJANGO_SETTINGS_MODULE", None)
+        proc_env.pop("PYTHONHOME", None)
+        if "PYTHONPYCACHEPREFIX" not in proc_env:
+            # Bytecode goes to our cache, never into the repository; with it, a cold check does
+            # not recompile thousands of migration modules (even under PYTHONDONTWRITEBYTECODE).
+            prefix = os.path.join(cache_dir(), "pycache")
+            with contextlib.suppress(OSError):
+                os.makedirs(prefix, exist_ok=True)
+                proc_env["PYTHONPYCACHEPREFIX"] = prefix
+                proc_env.pop("PYTHONDONTWRITEBYTECODE", None)
+                argv += [
+                    "--precise-bytecode-stamps",
+                    "--code-cache",
+                    os.path.join(cache_dir(), "code"),
+                ]
+        try:
+            self.proc = subprocess.Popen(
+                argv,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+                encoding="utf-8",
+                errors="replace",
+                env=proc_env,
+            )
+        except OSError as exc:
+            self.error = HookError(f"cannot run {project.python}: {exc.strerror}")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate()
+
+    def result(self) -> dict[str, Any]:
+        """The runner's result; HookError with one line on failure."""
+        self.start()
+        if self.error is not None:
+            raise self.error
+        stdout, stderr = self.proc.communicate()
+        payload = None
+        for line in reversed(stdout.splitlines()):
+            if line.startswith(RUNNER_MARKER):
+                with contextlib.suppress(ValueError):
+                    payload = json.loads(line[len(RUNNER_MARKER) :])
+                break
+        project = self.project
+        if not isinstance(payload, dict):
+            last = (stderr.strip().splitlines() or ["(no output)"])[-1]
+            raise HookError(
+                f"{project.settings}: the Django check crashed (exit {self.proc.returncode}): "
+                f"{last}"
+            )
+        if "error" in payload:
+            raise HookError(_error_message(project, payload["error"]))
+        result: dict[str, Any] = payload["result"]
+        return result
 
 
 def _error_message(project: Project, error: Mapping[str, str]) -> str:
@@ -442,41 +541,95 @@ def _error_message(project: Project, error: Mapping[str, str]) -> str:
     return message
 
 
-def check_django(projects: Sequence[Project], opts: Options, tree: str = "") -> list[Finding]:
+def check_django(
+    projects: Sequence[Project],
+    opts: Options,
+    tree: Tree,
+    confirm: Callable[[], Sequence[Project]] | None = None,
+) -> list[Finding]:
     """Run (or reuse from the cache) the Django check of every project.
 
-    `tree` is `tree_fingerprint()` (computed by the caller, in parallel with discovery).
+    A project's runner starts as soon as the quick part of its cache key shows that no cached
+    result can match, so Django works while git walks the tree for the rest of the key.
+    `confirm` gives the projects again once untracked files are listed (the same ones, unless
+    an untracked entry point adds or changes one).
     """
-    env = {k: v for k, v in opts.env.items() if k not in os.environ}
+    from concurrent.futures import ThreadPoolExecutor
 
-    def one(project: Project) -> list[Finding]:
-        key = cache_key(
+    env = {k: v for k, v in opts.env.items() if k not in os.environ}
+    key_env = {**os.environ, **env}
+    slots = max(1, min(len(projects), os.cpu_count() or 1))
+    runners: dict[Project, Runner] = {}
+    quick_keys: dict[Project, str] = {}
+    keys: dict[Project, str] = {}
+    results: dict[Project, dict[str, Any]] = {}
+
+    def key(project: Project, tree_digest: str) -> str:
+        return cache_key(
             project.python,
             project.fingerprint,
             project.root,
             project.settings,
-            {**os.environ, **env},
-            tree,
+            key_env,
+            tree_digest,
         )
-        result = cache_read(key) if opts.cache else None
-        if result is None:
-            result = run_runner(project, env)
+
+    def begin(projects: Sequence[Project]) -> None:
+        for project in projects:
+            if project in runners:
+                continue
+            runners[project] = Runner(project, env)
             if opts.cache:
-                cache_write(key, result)
-        return findings_from_result(
-            result,
+                quick_keys[project] = key(project, tree.quick())
+                if cache_may_hit(quick_keys[project]):
+                    continue
+            if sum(r.proc is not None for r in runners.values()) < slots:
+                runners[project].start()
+
+    def run(project: Project) -> dict[str, Any]:
+        result = runners[project].result()
+        if opts.cache:
+            cache_write(keys[project], result, quick_keys[project])
+        return result
+
+    try:
+        begin(projects)
+        if confirm is not None:
+            confirmed = confirm()
+            for project in set(runners) - set(confirmed):
+                runners.pop(project).stop()
+            projects = confirmed
+            begin(projects)
+        if opts.cache:
+            tree_digest = tree.digest()
+            for project in projects:
+                keys[project] = key(project, tree_digest)
+                cached = cache_read(keys[project])
+                if cached is not None:
+                    runners[project].stop()
+                    results[project] = cached
+        todo = sorted(
+            (p for p in projects if p not in results), key=lambda p: runners[p].proc is None
+        )
+        if len(todo) == 1:
+            results[todo[0]] = run(todo[0])
+        elif todo:
+            with ThreadPoolExecutor(max_workers=slots) as pool:
+                results.update(zip(todo, pool.map(run, todo), strict=True))
+    finally:
+        for runner in runners.values():
+            runner.stop()
+    return [
+        finding
+        for project in projects
+        for finding in findings_from_result(
+            results[project],
             manage=project.manage,
             settings=project.settings,
             include_third_party=opts.include_third_party,
             ignore_apps=opts.ignore_apps,
         )
-
-    if len(projects) == 1:
-        return one(projects[0])
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=min(len(projects), os.cpu_count() or 1)) as pool:
-        return [f for found in pool.map(one, projects) for f in found]
+    ]
 
 
 # --- discovery -------------------------------------------------------------------------------
@@ -486,19 +639,22 @@ class Unavailable(Exception):
     """The Django tier cannot run here; the message says why (for the auto-mode notice)."""
 
 
-def find_projects(opts: Options) -> list[Any]:
+def find_projects(opts: Options, files: Sequence[str] | None = None) -> list[Any]:
+    """The projects to check; `files`: the repository's `_django.candidate_files()`, if known."""
     from hooks import _django
 
     if opts.projects:
         found: list[Any] = []
         for spec in opts.projects:
             directory, settings = _django.parse_project_spec(spec)
-            found.extend(_django.projects_in(directory, settings or opts.settings, "projects"))
+            found.extend(
+                _django.projects_in(directory, settings or opts.settings, "projects", files)
+            )
         return found
     settings, source = opts.settings, "--settings"
     if not settings and os.environ.get(_django.SETTINGS_VARIABLE):
         settings, source = os.environ[_django.SETTINGS_VARIABLE], _django.SETTINGS_VARIABLE
-    discovered = _django.discover_projects()
+    discovered = _django.discover_projects(files)
     if settings:
         search = [p.root for p in discovered]
         return [_django.project_for(settings, source, search)]
@@ -510,6 +666,42 @@ def find_projects(opts: Options) -> list[Any]:
     return discovered
 
 
+def _stamps(paths: Iterable[str]) -> list[list[int] | None]:
+    stamps: list[list[int] | None] = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            stamps.append(None)
+            continue
+        stamps.append([st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_size])
+    return stamps
+
+
+def probe(python: str) -> Any:
+    """`_django.probe`, remembered while the interpreter and its environment's folders keep
+    their stat (installing or removing a package changes site-packages)."""
+    from hooks import _django
+
+    payload = json.dumps([CACHE_FORMAT, os.path.abspath(python), _stable_env(os.environ)])
+    key = hashlib.sha256(payload.encode("utf-8", "surrogateescape")).hexdigest()
+    path = os.path.join(cache_dir(), "probes", key + ".json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            entry = json.load(f)
+        if entry["stamps"] == _stamps(entry["watch"]):
+            return _django.Probe(*entry["probe"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    found = _django.probe(python)
+    if found is not None:
+        watch = _django.probe_watches(python, found)
+        entry = {"probe": list(found), "watch": watch, "stamps": _stamps(watch)}
+        with contextlib.suppress(OSError):
+            _atomic_write(path, json.dumps(entry))
+    return found
+
+
 def resolve_interpreter(root: str, opts: Options) -> tuple[str, str]:
     """(python, probe fingerprint) of the first candidate interpreter that has Django."""
     from hooks import _django
@@ -517,7 +709,7 @@ def resolve_interpreter(root: str, opts: Options) -> tuple[str, str]:
     tried: list[str] = []
     explicit, configured = (None, opts.python) if opts.python_from_config else (opts.python, None)
     for candidate in _django.interpreters(root, explicit, configured):
-        found = _django.probe(candidate.path)
+        found = probe(candidate.path) if opts.cache else _django.probe(candidate.path)
         if found is not None:
             return candidate.path, found.fingerprint
         if candidate.explicit:
@@ -532,9 +724,9 @@ def resolve_interpreter(root: str, opts: Options) -> tuple[str, str]:
     )
 
 
-def prepare(opts: Options) -> list[Project]:
+def prepare(opts: Options, files: Sequence[str] | None = None) -> list[Project]:
     projects: list[Project] = []
-    for found in find_projects(opts):
+    for found in find_projects(opts, files):
         python, fingerprint = resolve_interpreter(found.root, opts)
         projects.append(
             Project(found.root, found.settings, found.source, found.manage, python, fingerprint)
@@ -577,16 +769,37 @@ def check(filenames: Sequence[str], opts: Options, notices: list[str]) -> list[F
         return check_static(filenames, opts.base, notices)
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        tree = pool.submit(tree_fingerprint) if opts.cache else None
+    from hooks._django import candidate_files
+
+    with ThreadPoolExecutor(max_workers=Tree.WORKERS) as pool:
+        tree = Tree(pool, keyed=opts.cache)
+        # Projects are found from tracked files first, so Django can start before git has
+        # walked the tree for untracked ones; an untracked entry point is rare.
+        tracked = candidate_files(tree.tracked())
+
+        used = tracked
+
+        def every() -> list[str]:
+            return candidate_files([*tree.tracked(), *tree.untracked()])
+
+        def confirm() -> Sequence[Project]:
+            files = every()
+            return projects if files == used else prepare(opts, files)
+
         try:
-            projects = prepare(opts)
+            try:
+                projects = prepare(opts, tracked)
+            except Unavailable:
+                used = every()
+                if used == tracked:
+                    raise
+                projects = prepare(opts, used)
         except Unavailable as exc:
             if opts.mode == "django":
                 raise HookError(f"{exc}; or use --mode static") from None
             notices.append(f"{HOOK_ID}: notice: {exc}; using the static tier (--mode static)")
             return check_static(filenames, opts.base, notices)
-        return check_django(projects, opts, tree.result() if tree is not None else "")
+        return check_django(projects, opts, tree, confirm)
 
 
 def suppress_noqa(findings: Iterable[Finding]) -> list[Finding]:

@@ -448,21 +448,38 @@ def test_cache_round_trip(git_repo):
     assert [p.name for p in directory.iterdir()] == ["ab" * 32 + ".json"]
 
 
-def test_tree_fingerprint_follows_content(git_repo):
+def tree_digests() -> tuple[str, str]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        tree = hook.Tree(pool)
+        return tree.quick(), tree.digest()
+
+
+def test_tree_digest_follows_content(git_repo):
     write(git_repo, {"shop/models.py": "a = 1\n", ".gitignore": ".env\n", ".env": "X=1\n"})
     git_commit(git_repo)
-    first = hook.tree_fingerprint()
-    assert hook.tree_fingerprint() == first
+    first = tree_digests()
+    assert tree_digests() == first
+    seen = {first[1]}
+    # quick: the index alone; the whole digest follows every change in the working tree
     write(git_repo, {"shop/models.py": "a = 2\n"})  # modified, not staged
-    second = hook.tree_fingerprint()
-    assert second != first
+    assert tree_digests()[0] == first[0]
+    seen.add(tree_digests()[1])
     write(git_repo, {".env": "X=2\n"})  # ignored env file
-    third = hook.tree_fingerprint()
-    assert third != second
+    seen.add(tree_digests()[1])
     write(git_repo, {"docs/notes.txt": "x\n"})  # untracked, not Python: irrelevant
-    assert hook.tree_fingerprint() == third
+    assert tree_digests()[1] in seen
     write(git_repo, {"shop/views.py": "x = 1\n"})  # untracked Python
-    assert hook.tree_fingerprint() != third
+    seen.add(tree_digests()[1])
+    write(git_repo, {"shop/apps.yaml": "apps: [shop]\n"})
+    git_commit(git_repo)  # staged and committed: the index changes
+    second = tree_digests()
+    assert second[0] != first[0]
+    seen.add(second[1])
+    write(git_repo, {"shop/apps.yaml": "apps: [shop, blog]\n"})  # modified, not Python
+    seen.add(tree_digests()[1])
+    assert len(seen) == 6
 
 
 def test_chunks_of_one_pre_commit_run_check_once(monkeypatch):
@@ -648,3 +665,22 @@ def test_runner_names_missing_environment_variable(monkeypatch, exc, expected):
     for name in ("API_TOKEN", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
         monkeypatch.delenv(name, raising=False)
     assert _django_runner._missing_variable(exc) == expected
+
+
+def test_probe_remembered_until_the_environment_changes(tmp_path):
+    site = tmp_path / "env" / "site-packages"
+    (site / "django").mkdir(parents=True)
+    calls = tmp_path / "calls"
+    answer = f'["5.2.1", "/env/python", "3.11", ["{site}", "{site / "django"}"], [1, 2]]'
+    python = tmp_path / "env" / "python"
+    python.write_text(f"#!/bin/sh\necho probe >> {calls}\necho '{answer}'\n")
+    python.chmod(0o755)
+    first = hook.probe(str(python))
+    assert first is not None and first.django == "5.2.1"
+    assert hook.probe(str(python)) == first
+    assert calls.read_text().splitlines() == ["probe"]
+    (site / "newpackage").mkdir()  # pip install: site-packages changes
+    assert hook.probe(str(python)) == first
+    assert calls.read_text().splitlines() == ["probe", "probe"]
+    assert hook.probe(str(python)) == first
+    assert calls.read_text().splitlines() == ["probe", "probe"]
