@@ -320,7 +320,8 @@ def _poetry_envs(project_dir: str) -> Iterator[str]:
     tool = data.get("tool", {})
     project = data.get("project", {})
     name = tool.get("poetry", {}).get("name") or project.get("name")
-    if not isinstance(name, str) or not ("poetry" in tool or os.path.isfile("poetry.lock")):
+    poetry_lock = os.path.join(project_dir, "poetry.lock")
+    if not isinstance(name, str) or not ("poetry" in tool or os.path.isfile(poetry_lock)):
         return
     base = os.environ.get("POETRY_VIRTUALENVS_PATH") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),

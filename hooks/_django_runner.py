@@ -439,6 +439,7 @@ class _MigrationImporter:
         import tempfile
 
         directory = os.path.dirname(self.cache_file)
+        _remove_stale_temporaries(directory)
         tmp = None
         try:
             os.makedirs(directory, exist_ok=True)
@@ -450,6 +451,20 @@ class _MigrationImporter:
             if tmp is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
+
+
+def _remove_stale_temporaries(directory: str, max_age: float = 3600.0) -> None:
+    """Temporary files of writers that were stopped mid-write (the hook stops a runner whose
+    result the cache turned out to have)."""
+    import time
+
+    now = time.time()
+    with contextlib.suppress(OSError), os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.name.startswith(".code-"):
+                with contextlib.suppress(OSError):
+                    if now - entry.stat().st_mtime > max_age:
+                        os.unlink(entry.path)
 
 
 def run(root: str, settings_module: str, code_cache: str | None = None) -> dict[str, Any]:

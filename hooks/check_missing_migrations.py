@@ -417,18 +417,22 @@ def _atomic_write(path: str, text: str) -> None:
         raise
 
 
-def cache_write(key: str, result: Mapping[str, Any], quick_key: str = "") -> None:
-    """Store a result; `quick_key` (the key on the index alone) is remembered alongside."""
+def cache_write(key: str, result: Mapping[str, Any]) -> None:
     path = os.path.join(cache_dir(), "results", key[:2], key + ".json")
     with contextlib.suppress(OSError):  # a read-only cache only costs speed
         _atomic_write(path, json.dumps(result))
-        if quick_key:
-            _atomic_write(_quick_path(quick_key), "")
 
 
 def cache_may_hit(quick_key: str) -> bool:
-    """Whether some cached result was computed with this index (else a miss is sure)."""
+    """Whether a cached result was computed with this index (else a miss is sure)."""
     return os.path.exists(_quick_path(quick_key))
+
+
+def cache_mark(quick_key: str) -> None:
+    """Remember that a result computed with this index is cached (`cache_may_hit`)."""
+    if not cache_may_hit(quick_key):
+        with contextlib.suppress(OSError):
+            _atomic_write(_quick_path(quick_key), "")
 
 
 def _quick_path(quick_key: str) -> str:
@@ -558,7 +562,7 @@ def check_django(
 
     env = {k: v for k, v in opts.env.items() if k not in os.environ}
     key_env = {**os.environ, **env}
-    slots = max(1, min(len(projects), os.cpu_count() or 1))
+    slots = max(1, os.cpu_count() or 1)  # runners at once
     runners: dict[Project, Runner] = {}
     quick_keys: dict[Project, str] = {}
     keys: dict[Project, str] = {}
@@ -589,7 +593,8 @@ def check_django(
     def run(project: Project) -> dict[str, Any]:
         result = runners[project].result()
         if opts.cache:
-            cache_write(keys[project], result, quick_keys[project])
+            cache_write(keys[project], result)
+            cache_mark(quick_keys[project])
         return result
 
     try:
@@ -608,13 +613,14 @@ def check_django(
                 if cached is not None:
                     runners[project].stop()
                     results[project] = cached
+                    cache_mark(quick_keys[project])
         todo = sorted(
             (p for p in projects if p not in results), key=lambda p: runners[p].proc is None
         )
         if len(todo) == 1:
             results[todo[0]] = run(todo[0])
         elif todo:
-            with ThreadPoolExecutor(max_workers=slots) as pool:
+            with ThreadPoolExecutor(max_workers=min(slots, len(todo))) as pool:
                 results.update(zip(todo, pool.map(run, todo), strict=True))
     finally:
         for runner in runners.values():

@@ -293,6 +293,44 @@ def test_interpreters_in_discovery_order(git_repo, monkeypatch):
     ]
 
 
+def test_poetry_env_name_matches_poetry():
+    # Poetry 2's EnvManager.generate_env_name("Shop API", "/srv/shop api/backend")
+    assert _django.poetry_env_name("Shop API", "/srv/shop api/backend") == "shop_api-c3pbJCFq"
+
+
+def test_poetry_and_pipenv_environments_discovered(git_repo, monkeypatch):
+    write(
+        git_repo,
+        {
+            # PEP 621 name; Poetry recognised by its lock file next to the project's pyproject
+            "backend/pyproject.toml": '[project]\nname = "Shop API"\n',
+            "backend/poetry.lock": "",
+            "api/Pipfile": "",
+        },
+    )
+    poetry_home = git_repo.parent / "poetry-envs"
+    poetry_env = poetry_home / (_django.poetry_env_name("Shop API", "backend") + "-py3.11")
+    _fake_python(poetry_env / "bin" / "python")
+    _fake_python(poetry_home / "shop_api-zzzzzzzz-py3.11" / "bin" / "python")  # another checkout
+    pipenv_home = git_repo.parent / "pipenv-envs"
+    pipenv_env = pipenv_home / "api-AbCd1234"
+    _fake_python(pipenv_env / "bin" / "python")
+    (pipenv_env / ".project").write_text(str(git_repo / "api"))
+    other = pipenv_home / "other-EfGh5678"
+    _fake_python(other / "bin" / "python")
+    (other / ".project").write_text(str(git_repo.parent / "elsewhere"))
+    monkeypatch.setenv("POETRY_VIRTUALENVS_PATH", str(poetry_home))
+    monkeypatch.setenv("WORKON_HOME", str(pipenv_home))
+    monkeypatch.setenv("PATH", os.path.dirname(sys.executable))
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    assert [(c.path, c.source) for c in _django.interpreters("backend")][:1] == [
+        (str(poetry_env / "bin" / "python"), str(poetry_env))
+    ]
+    assert [(c.path, c.source) for c in _django.interpreters("api")][:1] == [
+        (str(pipenv_env / "bin" / "python"), str(pipenv_env))
+    ]
+
+
 def test_explicit_python_only_candidate(git_repo):
     assert list(_django.interpreters(".", "/opt/py/bin/python")) == [
         _django.Interpreter("/opt/py/bin/python", "--python", True)
