@@ -325,31 +325,26 @@ class _MigrationImporter:
     non-default finder, a syntax error) goes through `importlib.import_module` unchanged.
     """
 
-    def __init__(self, cache_dir: str | None, root: str) -> None:
+    def __init__(self, cache_dir: str, root: str) -> None:
         import hashlib
         import importlib.util
+        import marshal
 
-        self.cache_file = None
-        if cache_dir:
-            # code objects are specific to the interpreter's bytecode version and -O level
-            tag = f"{importlib.util.MAGIC_NUMBER.hex()}-{sys.flags.optimize}"
-            project = hashlib.sha256(root.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-            self.cache_file = os.path.join(cache_dir, f"{project}-{tag}.marshal")
-        cache_file = self.cache_file
+        # code objects are specific to the interpreter's bytecode version and -O level
+        tag = f"{importlib.util.MAGIC_NUMBER.hex()}-{sys.flags.optimize}"
+        project = hashlib.sha256(root.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+        self.cache_file = os.path.join(cache_dir, f"{project}-{tag}.marshal")
         self.cached: dict[str, tuple[tuple[int, int, int], Any]] = {}
         self.used: dict[str, tuple[tuple[int, int, int], Any]] = {}
         self.compiled = False
         self.listings: dict[str, set[str]] = {}
-        if cache_file:
-            import marshal
-
-            try:
-                with open(cache_file, "rb") as f:
-                    loaded = marshal.loads(f.read())  # marshal.load(f) reads in tiny pieces
-            except (OSError, EOFError, ValueError, TypeError):
-                loaded = None
-            if isinstance(loaded, dict):
-                self.cached = loaded
+        try:
+            with open(self.cache_file, "rb") as f:
+                loaded = marshal.loads(f.read())  # marshal.load(f) reads in tiny pieces
+        except (OSError, EOFError, ValueError, TypeError):
+            loaded = None
+        if isinstance(loaded, dict):
+            self.cached = loaded
 
     def import_module(self, name: str, package: str | None = None) -> Any:
         import importlib
@@ -402,8 +397,13 @@ class _MigrationImporter:
         except OSError:
             return None
         stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size)
-        entry = self.cached.get(path)
-        if entry is None or entry[0] != stamp:
+        entry: Any = self.cached.get(path)
+        if not (
+            type(entry) is tuple
+            and len(entry) == 2
+            and entry[0] == stamp
+            and isinstance(entry[1], type(_remove_stale_temporaries.__code__))
+        ):
             try:
                 with open(path, "rb") as f:
                     code = compile(f.read(), path, "exec", dont_inherit=True)
@@ -433,7 +433,7 @@ class _MigrationImporter:
 
     def save(self) -> None:
         """Write the cache file when a module was compiled (atomically; last writer wins)."""
-        if not self.cache_file or not (self.compiled or len(self.used) != len(self.cached)):
+        if not (self.compiled or len(self.used) != len(self.cached)):
             return
         import marshal
         import tempfile
@@ -512,8 +512,9 @@ def run(root: str, settings_module: str, code_cache: str | None = None) -> dict[
     from django.db.migrations import questioner as questioner_module
     from django.db.migrations.loader import MigrationLoader  # type: ignore[import-untyped]
 
-    importer = _MigrationImporter(code_cache, root)
-    loader_module.import_module = importer.import_module
+    importer = _MigrationImporter(code_cache, root) if code_cache else None
+    if importer is not None:
+        loader_module.import_module = importer.import_module
 
     command_app = get_commands().get("makemigrations", "django.core")
     command = load_command_class(command_app, "makemigrations")
@@ -588,7 +589,8 @@ def run(root: str, settings_module: str, code_cache: str | None = None) -> dict[
             raise RunnerError(
                 "loader", f"loading migrations failed{_at(where)}: {_last_line(exc)}"
             ) from None
-    importer.save()
+    if importer is not None:
+        importer.save()
     loader, conflicts = graph["loader"], graph["conflicts"]
     locator = _Locator()
     result_apps: list[dict[str, Any]] = []

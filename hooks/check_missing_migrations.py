@@ -468,19 +468,18 @@ class Runner:
         proc_env = {**os.environ, **self.env}
         proc_env.pop("DJANGO_SETTINGS_MODULE", None)
         proc_env.pop("PYTHONHOME", None)
+        with contextlib.suppress(OSError):
+            os.makedirs(cache_dir(), exist_ok=True)
+            argv += ["--code-cache", os.path.join(cache_dir(), "code")]
         if "PYTHONPYCACHEPREFIX" not in proc_env:
-            # Bytecode goes to our cache, never into the repository; with it, a cold check does
-            # not recompile thousands of migration modules (even under PYTHONDONTWRITEBYTECODE).
+            # Bytecode goes to our cache, never into the repository (even under
+            # PYTHONDONTWRITEBYTECODE), so a cold check does not recompile the project.
             prefix = os.path.join(cache_dir(), "pycache")
             with contextlib.suppress(OSError):
                 os.makedirs(prefix, exist_ok=True)
                 proc_env["PYTHONPYCACHEPREFIX"] = prefix
                 proc_env.pop("PYTHONDONTWRITEBYTECODE", None)
-                argv += [
-                    "--precise-bytecode-stamps",
-                    "--code-cache",
-                    os.path.join(cache_dir(), "code"),
-                ]
+                argv.append("--precise-bytecode-stamps")
         try:
             self.proc = subprocess.Popen(
                 argv,

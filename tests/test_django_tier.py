@@ -742,6 +742,13 @@ def test_migration_code_cache_follows_same_size_edits(django_env, tmp_path, caps
     assert main(args) == 0
     code = list((tmp_path / "cache" / "django-migration-hooks" / "code").iterdir())
     assert [p.suffix for p in code] == [".marshal"]
+    code[0].write_bytes(marshal.dumps({str(repo / "shop/migrations/0001_initial.py"): 1}))
+    # a damaged code cache is rewritten (the result cache would answer: not used here)
+    assert main([*args, "--no-cache"]) == 0
+    assert marshal.loads(code[0].read_bytes())
+    code[0].write_bytes(b"\x00garbage")
+    assert main([*args, "--no-cache"]) == 0
+    assert marshal.loads(code[0].read_bytes())
     # the same size, within the same second: the migration now disagrees with the model
     edit(repo, "catalog/migrations/0001_initial.py", "max_length=50", "max_length=60")
     assert main(args) == 1
