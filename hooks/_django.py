@@ -19,7 +19,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
-from hooks import _git
+from hooks import _ast, _git
 from hooks._report import HookError
 
 if sys.version_info >= (3, 11):  # pragma: no cover
@@ -59,12 +59,6 @@ class Probe(NamedTuple):
 # --- settings ----------------------------------------------------------------------------------
 
 
-def _literal(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
-
-
 def _is_environ(node: ast.expr) -> bool:
     """`os.environ` or a bare `environ` (from os import environ)."""
     if isinstance(node, ast.Attribute):
@@ -92,15 +86,15 @@ def settings_from_python(source: str | bytes) -> str | None:
             if (
                 node.func.attr == "setdefault"
                 and len(node.args) == 2
-                and _literal(node.args[0]) == SETTINGS_VARIABLE
+                and _ast.string(node.args[0]) == SETTINGS_VARIABLE
             ):
-                value = _literal(node.args[1])
+                value = _ast.string(node.args[1])
                 if value:
                     return value
             if node.func.attr == "update":
                 for keyword in node.keywords:
                     if keyword.arg == SETTINGS_VARIABLE:
-                        value = _literal(keyword.value)
+                        value = _ast.string(keyword.value)
                         if value:
                             return value
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
@@ -108,9 +102,9 @@ def settings_from_python(source: str | bytes) -> str | None:
             if (
                 isinstance(target, ast.Subscript)
                 and _is_environ(target.value)
-                and _literal(target.slice) == SETTINGS_VARIABLE
+                and _ast.string(target.slice) == SETTINGS_VARIABLE
             ):
-                value = _literal(node.value)
+                value = _ast.string(node.value)
                 if value:
                     return value
     return None

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from hooks import _ast
 from hooks._migrations import MigrationFile, parse_migration
 
 # operations that leave model and field names alone
@@ -108,25 +109,14 @@ class AppState:
 
 
 def operation_name(call: ast.Call) -> str:
-    func = call.func
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    if isinstance(func, ast.Name):
-        return func.id
-    return ""
-
-
-def _text(node: ast.expr | None) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
+    return _ast.last_name(call.func)
 
 
 def _dict_flag(options: ast.expr | None, name: str) -> bool | None:
     if not isinstance(options, ast.Dict):
         return None
     for key, value in zip(options.keys, options.values, strict=True):
-        if _text(key) == name and isinstance(value, ast.Constant):
+        if _ast.string(key) == name and isinstance(value, ast.Constant):
             return value.value is True
     return None
 
@@ -146,7 +136,7 @@ def op_from_call(call: ast.Call) -> Op:
         isinstance(a, ast.Starred) for a in call.args
     ):
         problem = "arguments are not literals"
-    args = {name: _text(given[name]) for name in NAME_ARGS if name in given}
+    args = {name: _ast.string(given[name]) for name in NAME_ARGS if name in given}
     fields: tuple[tuple[str, int, int], ...] | None = None
     inner: tuple[Op, ...] | None = None
     options = given.get("options")
@@ -156,7 +146,7 @@ def op_from_call(call: ast.Call) -> Op:
             found = []
             for element in listed.elts:
                 name = (
-                    _text(element.elts[0])
+                    _ast.string(element.elts[0])
                     if isinstance(element, (ast.Tuple, ast.List)) and element.elts
                     else None
                 )

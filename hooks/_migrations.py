@@ -60,7 +60,7 @@ import tokenize
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import NamedTuple
 
-from hooks import _apps
+from hooks import _apps, _ast
 from hooks._files import FileProblem
 
 Key = tuple[str, str]
@@ -174,20 +174,6 @@ def read_settings(paths: Iterable[str], read: Reader | None = None) -> dict[str,
 # --- parsing ------------------------------------------------------------------------------------
 
 
-def _call_name(node: ast.expr) -> str:
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Name):
-        return node.id
-    return ""
-
-
-def _str(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
-
-
 def _entry(
     node: ast.expr, swappable: Mapping[str, str], line0: int, col0: int
 ) -> Dependency | None:
@@ -195,23 +181,23 @@ def _entry(
     line = node.lineno + line0
     col = node.col_offset + 1 + (col0 if node.lineno == 1 else 0)
     if isinstance(node, (ast.Tuple, ast.List)) and len(node.elts) == 2:
-        app, name = _str(node.elts[0]), _str(node.elts[1])
+        app, name = _ast.string(node.elts[0]), _ast.string(node.elts[1])
         if app is not None and name is not None:
             return Dependency(app, name, line, col)
         return None
     if (
         isinstance(node, ast.Call)
-        and _call_name(node.func) == "swappable_dependency"
+        and _ast.last_name(node.func) == "swappable_dependency"
         and len(node.args) == 1
         and not node.keywords
     ):
         arg = node.args[0]
-        if isinstance(arg, ast.Attribute) and _call_name(arg.value) == "settings":
+        if isinstance(arg, ast.Attribute) and _ast.last_name(arg.value) == "settings":
             value = swappable.get(arg.attr, DEFAULT_SETTINGS.get(arg.attr, ""))
             return Dependency(
                 value.split(".", 1)[0] if value else "", "__first__", line, col, arg.attr
             )
-        literal = _str(arg)
+        literal = _ast.string(arg)
         if literal is not None:
             return Dependency(literal.split(".", 1)[0], "__first__", line, col)
     return None

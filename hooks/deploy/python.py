@@ -18,6 +18,7 @@ import os
 import re
 from collections.abc import Iterable
 
+from hooks import _ast
 from hooks.deploy import _tasks, shell
 from hooks.deploy._site import CommandSite
 
@@ -75,8 +76,10 @@ def _string(node: ast.expr) -> str | None:
         for value in node.values:
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 parts.append(value.value)
-            elif isinstance(value, ast.FormattedValue) and _name(value.value):
-                parts.append("{" + _name(value.value) + "}")  # the shell reader reads `{PY}`
+            elif isinstance(value, ast.FormattedValue) and _ast.last_name(value.value):
+                parts.append(
+                    "{" + _ast.last_name(value.value) + "}"
+                )  # the shell reader reads `{PY}`
             else:
                 parts.append(_PLACEHOLDER)
         return "".join(parts)
@@ -100,15 +103,6 @@ def _string(node: ast.expr) -> str | None:
             right if right is not None else _PLACEHOLDER
         )
     return None
-
-
-def _name(node: ast.expr) -> str:
-    """`PY` -> "PY", `self.manage` -> "manage", `sys.executable` -> "executable", else ""."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return ""
 
 
 def _argv_item(node: ast.expr) -> str:
