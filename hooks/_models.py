@@ -30,10 +30,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from hooks import _git
+from hooks import _ast, _git
 from hooks._apps import App
 from hooks._files import MAX_BYTES, FileProblem, decode
-from hooks._report import HookError
 
 # ---------------------------------------------------------------------------------------------
 # Trees: file contents at one revision
@@ -104,9 +103,10 @@ class BlobReader:
         self._proc.stdin.write(f"{spec}\n".encode(errors="surrogateescape"))
         self._proc.stdin.flush()
         header = self._proc.stdout.readline().split()
-        if len(header) != 3 or header[1] != b"blob":
+        if len(header) != 3:  # "<name> missing" or "<name> ambiguous"
             return None
-        return self._proc.stdout.read(int(header[2]) + 1)[:-1]
+        data = self._proc.stdout.read(int(header[2]) + 1)[:-1]  # read even a tree's: in step
+        return data if header[1] == b"blob" else None
 
     def close(self) -> None:
         if self._proc is not None:
@@ -136,11 +136,7 @@ class GitTree(Tree):
                 if rev
                 else ("ls-files", "-z", "--cached")
             )
-            out = subprocess.run(("git", *args), cwd=cwd, capture_output=True)
-            if out.returncode != 0:
-                message = (out.stderr.decode(errors="replace").strip().splitlines() or ["?"])[-1]
-                raise HookError(f"git {args[0]} {rev or '(index)'} failed: {message}")
-            paths = (p.decode(errors="surrogateescape") for p in out.stdout.split(b"\0") if p)
+            paths = _git.zsplit(_git.run(*args, cwd=cwd).stdout)
         super().__init__(paths)
         self._known = set(self.paths)
         self._owns_reader = reader is None
@@ -1400,13 +1396,12 @@ def _keyword_true(call: ast.Call, name: str) -> bool:
 
 def _meta_text(meta: ast.ClassDef, name: str) -> str | None:
     for stmt in meta.body:
-        if (
-            isinstance(stmt, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
-            and isinstance(stmt.value, ast.Constant)
-            and isinstance(stmt.value.value, str)
+        if isinstance(stmt, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in stmt.targets
         ):
-            return stmt.value.value
+            value = _ast.string(stmt.value)
+            if value is not None:
+                return value
     return None
 
 

@@ -299,3 +299,17 @@ def test_git_tree_reads_commit_and_index(git_repo: Path):
     finally:
         committed.close()
         index.close()
+
+
+def test_blob_reader_stays_in_step_after_a_tree_or_a_missing_object(git_repo: Path):
+    from hooks._models import BlobReader
+
+    write(git_repo, {**APP, "shop/models.py": "# v1\n"})
+    head = git_commit(git_repo)
+    reader = BlobReader()
+    try:
+        assert reader.read(f"{head}:shop") is None  # a tree: its content is skipped
+        assert reader.read(f"{head}:nothing.py") is None
+        assert reader.read(f"{head}:shop/models.py") == b"# v1\n"
+    finally:
+        reader.close()
