@@ -613,13 +613,19 @@ def test_syntax_error_in_models_error(django_env, tmp_path, capsys, monkeypatch)
     assert err.count("\n") == 1
 
 
-def test_monorepo_two_projects_findings(django_env, tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize("api_tracked", [True, False], ids=["tracked", "untracked"])
+def test_monorepo_two_projects_findings(django_env, tmp_path, capsys, monkeypatch, api_tracked):
+    # Django starts for tracked projects before git lists untracked files; an untracked
+    # project's manage.py then adds a run.
     _, python, template = django_env
     repo = tmp_path / "repo"
     shutil.copytree(template, repo / "backend")
-    shutil.copytree(template, repo / "services" / "api")
+    if api_tracked:
+        shutil.copytree(template, repo / "services" / "api")
     git_init(repo)
     git_commit(repo)
+    if not api_tracked:
+        shutil.copytree(template, repo / "services" / "api")
     edit(repo, "backend/shop/models.py", "max_length=100,", "max_length=120,")
     edit(repo, "services/api/catalog/models/book.py", "max_length=50", "max_length=80")
     monkeypatch.chdir(repo)
@@ -644,6 +650,12 @@ def test_repeat_run_uses_cache(django_env, tmp_path, capsys, monkeypatch):
     assert len(results) == 1
     assert main(args) == 1
     assert capsys.readouterr() == first
+    # without the index marker Django starts before the cache is read, and is stopped
+    quick = tmp_path / "cache" / "django-migration-hooks" / "results" / "quick"
+    shutil.rmtree(quick)
+    assert main(args) == 1
+    assert capsys.readouterr() == first
+    assert list(quick.rglob("*"))
     # an edit changes the key: a second entry, and Django's new verdict
     edit(repo, "shop/models.py", "max_length=120,", "max_length=100,")
     assert main(args) == 0
@@ -757,36 +769,3 @@ def test_migration_code_cache_follows_same_size_edits(django_env, tmp_path, caps
         "(fix: python manage.py makemigrations catalog)"
     ]
     assert django_verdict(python, repo) == 1
-
-
-def test_untracked_project_found_after_the_walk(django_env, tmp_path, capsys, monkeypatch):
-    # Django starts for the tracked project before git lists untracked files; the untracked
-    # project's manage.py then adds a second run.
-    _, python, template = django_env
-    repo = tmp_path / "repo"
-    shutil.copytree(template, repo / "backend")
-    git_init(repo)
-    git_commit(repo)
-    shutil.copytree(template, repo / "services" / "api")
-    edit(repo, "services/api/catalog/models/book.py", "max_length=50", "max_length=80")
-    monkeypatch.chdir(repo)
-    assert main(["--python", str(python), "--mode", "django"]) == 1
-    assert capsys.readouterr().out.splitlines() == [
-        "services/api/catalog/models/book.py:5:5: DMH101 catalog.Book: field title changed, "
-        "no migration (fix: python services/api/manage.py makemigrations catalog)",
-    ]
-
-
-def test_cached_result_served_when_django_started_early(django_env, tmp_path, capsys, monkeypatch):
-    _, python, template = django_env
-    repo = make_repo(tmp_path, template)
-    edit(repo, "shop/models.py", "max_length=100,", "max_length=120,")
-    monkeypatch.chdir(repo)
-    args = ["--python", str(python), "--mode", "django"]
-    assert main(args) == 1
-    first = capsys.readouterr()
-    # without the index marker the runner starts before the cache is read, then is stopped
-    shutil.rmtree(tmp_path / "cache" / "django-migration-hooks" / "results" / "quick")
-    assert main(args) == 1
-    assert capsys.readouterr() == first
-    assert list((tmp_path / "cache" / "django-migration-hooks" / "results" / "quick").rglob("*"))
