@@ -44,6 +44,7 @@ RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_django_runne
 RUNNER_MARKER = "@@django-migration-hooks-runner@@"
 RUNNER_NO_DJANGO = 3
 CACHE_FORMAT = "1"
+CACHE_MAX_AGE = 30 * 86400.0  # seconds a cache file may go unused
 
 # files whose change can change the verdict although they are not Python files of an app
 DEPENDENCY_RE = re.compile(
@@ -399,7 +400,31 @@ def cache_read(key: str) -> dict[str, Any] | None:
             data = json.load(f)
     except (OSError, ValueError):
         return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # in use: `prune_cache` keeps it
     return data if isinstance(data, dict) else None
+
+
+def prune_cache(max_age: float = CACHE_MAX_AGE) -> None:
+    """Delete cache files unused for `max_age` seconds (results, probes, migration code,
+    bytecode), at most once a day: the directory would otherwise grow with every commit."""
+    import time
+
+    stamp = os.path.join(cache_dir(), "pruned")
+    try:
+        if time.time() - os.stat(stamp).st_mtime < 86400.0:
+            return
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return
+    try:
+        with open(stamp, "a"):
+            os.utime(stamp)
+    except OSError:
+        return
+    for part in ("results", "probes", "code", "pycache"):
+        _prune(os.path.join(cache_dir(), part), max_age)
 
 
 def _atomic_write(path: str, text: str) -> None:
@@ -624,6 +649,8 @@ def check_django(
     finally:
         for runner in runners.values():
             runner.stop()
+    if opts.cache:
+        prune_cache()
     return [
         finding
         for project in projects
@@ -929,14 +956,16 @@ def once_per_run(argv_key: str) -> Iterator[tuple[int | None, Any]]:
 
 
 def _prune(directory: str, max_age: float = 86400.0) -> None:
+    """Delete the files below `directory` not modified for `max_age` seconds."""
     import time
 
     now = time.time()
-    with contextlib.suppress(OSError), os.scandir(directory) as entries:
-        for entry in entries:
+    for folder, _, names in os.walk(directory):
+        for name in names:
+            path = os.path.join(folder, name)
             with contextlib.suppress(OSError):
-                if now - entry.stat().st_mtime > max_age:
-                    os.unlink(entry.path)
+                if now - os.stat(path).st_mtime > max_age:
+                    os.unlink(path)
 
 
 # --- command line ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -484,6 +485,26 @@ def test_cache_round_trip(git_repo):
     assert hook.cache_read("ab" * 32) == {"apps": []}
     directory = git_repo.parent / "cache" / "django-migration-hooks" / "results" / "ab"
     assert [p.name for p in directory.iterdir()] == ["ab" * 32 + ".json"]
+
+
+def test_cache_pruned_of_files_unused_for_a_month(git_repo):
+    cache = git_repo.parent / "cache" / "django-migration-hooks"
+    old, recent = [], []
+    for i, part in enumerate(("results/ab", "results/quick/cd", "probes", "code", "pycache/x")):
+        for group, age in ((old, 40), (recent, 2)):
+            path = cache / part / f"{age}-{i}"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("")
+            stamp = time.time() - age * 86400
+            os.utime(path, (stamp, stamp))
+            group.append(path)
+    hook.prune_cache()
+    assert [p.exists() for p in old] == [False] * 5
+    assert [p.exists() for p in recent] == [True] * 5
+    (cache / "probes" / "40-2").write_text("")
+    os.utime(cache / "probes" / "40-2", (0, 0))
+    hook.prune_cache()  # at most once a day
+    assert (cache / "probes" / "40-2").exists()
 
 
 def tree_digests() -> tuple[str, str]:
