@@ -322,27 +322,36 @@ class _MigrationImporter:
     module the import system would make (same attributes, `sys.modules` entry, binding in the
     parent package, exceptions) with code kept in one file per project, validated by the
     source's mtime (ns), ctime and size. Anything else (a package, an extension module, a
-    non-default finder, a syntax error) goes through `importlib.import_module` unchanged.
+    finder or source loader other than the default ones, a syntax error) goes through
+    `importlib.import_module` unchanged. The file carries a checksum: a damaged one is ignored
+    and rewritten, never run.
     """
 
-    def __init__(self, cache_dir: str, root: str) -> None:
-        import hashlib
+    def __init__(self, cache_dir: str, root: str, settings_module: str) -> None:
         import importlib.util
-        import marshal
 
         # code objects are specific to the interpreter's bytecode version and -O level
         tag = f"{importlib.util.MAGIC_NUMBER.hex()}-{sys.flags.optimize}"
-        project = hashlib.sha256(root.encode("utf-8", "surrogateescape")).hexdigest()[:16]
-        self.cache_file = os.path.join(cache_dir, f"{project}-{tag}.marshal")
+        project = _sha256(f"{root}\0{settings_module}".encode("utf-8", "surrogateescape"))
+        self.cache_file = os.path.join(cache_dir, f"{project[:16]}-{tag}.marshal")
         self.cached: dict[str, tuple[tuple[int, int, int], Any]] = {}
         self.used: dict[str, tuple[tuple[int, int, int], Any]] = {}
         self.compiled = False
         self.listings: dict[str, set[str]] = {}
         try:
             with open(self.cache_file, "rb") as f:
-                loaded = marshal.loads(f.read())  # marshal.load(f) reads in tiny pieces
-        except (OSError, EOFError, ValueError, TypeError):
-            loaded = None
+                data = f.read()  # marshal.load(f) would read it in tiny pieces
+        except OSError:
+            return
+        checksum, payload = data[:64], data[64:]
+        if checksum != _sha256(payload).encode():
+            return
+        import marshal
+
+        try:
+            loaded = marshal.loads(payload)
+        except Exception:  # noqa: BLE001 - marshal raises several kinds on bad data
+            return
         if isinstance(loaded, dict):
             self.cached = loaded
 
@@ -366,14 +375,20 @@ class _MigrationImporter:
         directory = search[0]
         if directory not in sys.path_importer_cache:
             machinery.PathFinder.find_spec(name, search)  # sets up the folder's finder
-        if not isinstance(sys.path_importer_cache.get(directory), machinery.FileFinder):
+        finder = sys.path_importer_cache.get(directory)
+        # the default finder, whose .py loader is the plain one (an import hook may install a
+        # FileFinder with a loader that rewrites the code)
+        if type(finder) is not machinery.FileFinder or any(
+            suffix == ".py" and loader is not machinery.SourceFileLoader
+            for suffix, loader in getattr(finder, "_loaders", [(".py", None)])
+        ):
             return None
-        for finder in sys.meta_path:
-            if finder is machinery.PathFinder:
+        for meta in sys.meta_path:
+            if meta is machinery.PathFinder:
                 break
-            if finder in (machinery.BuiltinImporter, machinery.FrozenImporter):
+            if meta in (machinery.BuiltinImporter, machinery.FrozenImporter):
                 continue
-            find_spec = getattr(finder, "find_spec", None)
+            find_spec = getattr(meta, "find_spec", None)
             if find_spec is None or find_spec(name, search) is not None:
                 return None
         else:
@@ -402,7 +417,7 @@ class _MigrationImporter:
             type(entry) is tuple
             and len(entry) == 2
             and entry[0] == stamp
-            and isinstance(entry[1], type(_remove_stale_temporaries.__code__))
+            and isinstance(entry[1], type(_sha256.__code__))
         ):
             try:
                 with open(path, "rb") as f:
@@ -422,11 +437,14 @@ class _MigrationImporter:
         module.__file__ = path
         module.__cached__ = spec.cached  # type: ignore[attr-defined]
         sys.modules[name] = module
+        spec._initializing = True  # type: ignore[attr-defined]  # "partially initialized" errors
         try:
             exec(entry[1], module.__dict__)
         except BaseException:
             sys.modules.pop(name, None)
             raise
+        finally:
+            spec._initializing = False  # type: ignore[attr-defined]
         module = sys.modules[name]
         setattr(parent, child, module)
         return module
@@ -434,6 +452,8 @@ class _MigrationImporter:
     def save(self) -> None:
         """Write the cache file when a module was compiled (atomically; last writer wins)."""
         if not (self.compiled or len(self.used) != len(self.cached)):
+            with contextlib.suppress(OSError):
+                os.utime(self.cache_file)  # in use: the hook's cache pruning keeps it
             return
         import marshal
         import tempfile
@@ -444,13 +464,20 @@ class _MigrationImporter:
         try:
             os.makedirs(directory, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=directory, prefix=".code-")
+            payload = marshal.dumps(self.used)
             with os.fdopen(fd, "wb") as f:
-                f.write(marshal.dumps(self.used))
+                f.write(_sha256(payload).encode() + payload)
             os.replace(tmp, self.cache_file)
         except (OSError, ValueError):  # a read-only cache only costs speed
             if tmp is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 def _remove_stale_temporaries(directory: str, max_age: float = 3600.0) -> None:
@@ -512,7 +539,7 @@ def run(root: str, settings_module: str, code_cache: str | None = None) -> dict[
     from django.db.migrations import questioner as questioner_module
     from django.db.migrations.loader import MigrationLoader  # type: ignore[import-untyped]
 
-    importer = _MigrationImporter(code_cache, root) if code_cache else None
+    importer = _MigrationImporter(code_cache, root, settings_module) if code_cache else None
     if importer is not None:
         loader_module.import_module = importer.import_module
 

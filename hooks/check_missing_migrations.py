@@ -253,12 +253,20 @@ def cache_dir() -> str:
     return os.path.join(base, "django-migration-hooks")
 
 
-def _hash_file(path: str, digest: Any) -> None:
+def _hash_file(path: str, digest: Any) -> int:
+    """Add a file's content to `digest` (a submodule's: its HEAD); its ctime in ns, or 0."""
     try:
         with open(path, "rb") as f:
             digest.update(hashlib.sha256(f.read(8 * 1024 * 1024)).digest())
+            return os.fstat(f.fileno()).st_ctime_ns
+    except IsADirectoryError:
+        from hooks import _git
+
+        head = _git.run("rev-parse", "HEAD", cwd=path, ok=(0, 128)).stdout.strip()
+        digest.update(f"<submodule {head}>".encode())
     except OSError:
         digest.update(b"<unreadable>")
+    return 0
 
 
 def _wanted_untracked(path: str) -> bool:
@@ -297,9 +305,10 @@ class Tree:
             "-z",
             "--untracked-files=all",
             "--ignored=matching" if keyed else "--ignored=no",
-            "--ignore-submodules=all",
+            "--ignore-submodules=dirty",  # a submodule whose commit moved is listed
             "--no-renames",
         )
+        self._newest = 0  # the newest ctime (ns) of the files the digest covers
         self._stats = pool.submit(self._stat_digest) if keyed else None
 
     def tracked(self) -> list[str]:
@@ -344,6 +353,7 @@ class Tree:
                     continue
                 stamp = f"\0{st.st_mtime_ns} {st.st_ctime_ns} {st.st_size} {st.st_ino}"
                 digest.update(stamp.encode())
+                self._newest = max(self._newest, st.st_ctime_ns)
         return digest.hexdigest()
 
     def digest(self) -> str:
@@ -357,13 +367,19 @@ class Tree:
         self._hash_files(digest, "i", self._other("!"))
         return digest.hexdigest()
 
-    @staticmethod
-    def _hash_files(digest: Any, group: str, paths: Iterable[str], every: bool = False) -> None:
+    def _hash_files(
+        self, digest: Any, group: str, paths: Iterable[str], every: bool = False
+    ) -> None:
         for path in sorted(set(paths)):
             if path.endswith("/") or not (every or _wanted_untracked(path)):
                 continue
             digest.update(f"\0{group}\0{path}\0".encode("utf-8", "surrogateescape"))
-            _hash_file(path, digest)
+            self._newest = max(self._newest, _hash_file(path, digest))
+
+    def changed_since(self, moment_ns: int) -> bool:
+        """Whether a file the digest covers changed at or after `moment_ns` (`_file_clock`):
+        Django, started then, may have read other content than the digest saw."""
+        return self._newest >= moment_ns
 
 
 def _stable_env(env: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -455,9 +471,12 @@ def cache_may_hit(quick_key: str) -> bool:
 
 def cache_mark(quick_key: str) -> None:
     """Remember that a result computed with this index is cached (`cache_may_hit`)."""
-    if not cache_may_hit(quick_key):
-        with contextlib.suppress(OSError):
-            _atomic_write(_quick_path(quick_key), "")
+    path = _quick_path(quick_key)
+    with contextlib.suppress(OSError):
+        if os.path.exists(path):
+            os.utime(path)  # in use: `prune_cache` keeps it
+        else:
+            _atomic_write(path, "")
 
 
 def _quick_path(quick_key: str) -> str:
@@ -473,15 +492,36 @@ class Project(NamedTuple):
     fingerprint: str
 
 
+def _file_clock() -> int:
+    """Now, as the ctime (ns) of a file written now: file times come from a coarser clock than
+    `time.time_ns()`, so only a file's own time compares safely with other files' times. 0
+    (nothing will be cached) when the cache directory is not writable."""
+    import tempfile
+
+    try:
+        os.makedirs(cache_dir(), exist_ok=True)
+        fd, path = tempfile.mkstemp(dir=cache_dir(), prefix=".clock-")
+    except OSError:
+        return 0
+    try:
+        return os.fstat(fd).st_ctime_ns
+    finally:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
 class Runner:
     """One run of `_django_runner.py` for a project: it can start before the cache is read
     (and is stopped if the cache answers)."""
 
-    def __init__(self, project: Project, env: Mapping[str, str]) -> None:
+    def __init__(self, project: Project, env: Mapping[str, str], cached: bool = True) -> None:
         self.project = project
         self.env = env
+        self.cached = cached  # use the migration code cache
         self.proc: Any = None
         self.error: HookError | None = None
+        self.started_ns = 0
 
     def start(self) -> None:
         if self.proc is not None or self.error is not None:
@@ -493,9 +533,10 @@ class Runner:
         proc_env = {**os.environ, **self.env}
         proc_env.pop("DJANGO_SETTINGS_MODULE", None)
         proc_env.pop("PYTHONHOME", None)
-        with contextlib.suppress(OSError):
-            os.makedirs(cache_dir(), exist_ok=True)
-            argv += ["--code-cache", os.path.join(cache_dir(), "code")]
+        if self.cached:
+            with contextlib.suppress(OSError):
+                os.makedirs(cache_dir(), exist_ok=True)
+                argv += ["--code-cache", os.path.join(cache_dir(), "code")]
         if "PYTHONPYCACHEPREFIX" not in proc_env:
             # Bytecode goes to our cache, never into the repository (even under
             # PYTHONDONTWRITEBYTECODE), so a cold check does not recompile the project.
@@ -505,6 +546,7 @@ class Runner:
                 proc_env["PYTHONPYCACHEPREFIX"] = prefix
                 proc_env.pop("PYTHONDONTWRITEBYTECODE", None)
                 argv.append("--precise-bytecode-stamps")
+        self.started_ns = _file_clock()
         try:
             self.proc = subprocess.Popen(
                 argv,
@@ -606,7 +648,7 @@ def check_django(
         for project in projects:
             if project in runners:
                 continue
-            runners[project] = Runner(project, env)
+            runners[project] = Runner(project, env, opts.cache)
             if opts.cache:
                 quick_keys[project] = key(project, tree.quick())
                 if cache_may_hit(quick_keys[project]):
@@ -615,8 +657,9 @@ def check_django(
                 runners[project].start()
 
     def run(project: Project) -> dict[str, Any]:
-        result = runners[project].result()
-        if opts.cache:
+        runner = runners[project]
+        result = runner.result()
+        if opts.cache and not tree.changed_since(runner.started_ns):
             cache_write(keys[project], result)
             cache_mark(quick_keys[project])
         return result
@@ -711,27 +754,41 @@ def _stamps(paths: Iterable[str]) -> list[list[int] | None]:
 
 
 def probe(python: str) -> Any:
-    """`_django.probe`, remembered while the interpreter and its environment's folders keep
-    their stat (installing or removing a package changes site-packages)."""
+    """`_django.probe`, remembered while the interpreter resolves to the same file and it, its
+    `pyvenv.cfg` and its environment's folders keep their stat (installing or removing a
+    package changes site-packages). A script (a pyenv or asdf shim) picks its interpreter
+    anew each time: it is probed every time."""
     from hooks import _django
 
     payload = json.dumps([CACHE_FORMAT, os.path.abspath(python), _stable_env(os.environ)])
     key = hashlib.sha256(payload.encode("utf-8", "surrogateescape")).hexdigest()
     path = os.path.join(cache_dir(), "probes", key + ".json")
+    real = os.path.realpath(python)
     try:
         with open(path, encoding="utf-8") as f:
             entry = json.load(f)
-        if entry["stamps"] == _stamps(entry["watch"]):
+        if entry["real"] == real and entry["stamps"] == _stamps(entry["watch"]):
+            with contextlib.suppress(OSError):
+                os.utime(path)  # in use: `prune_cache` keeps it
             return _django.Probe(*entry["probe"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
     found = _django.probe(python)
-    if found is not None:
-        watch = _django.probe_watches(python, found)
-        entry = {"probe": list(found), "watch": watch, "stamps": _stamps(watch)}
+    if found is not None and not _is_script(real):
+        venv = os.path.dirname(os.path.dirname(os.path.abspath(python)))
+        watch = [*_django.probe_watches(python, found), os.path.join(venv, "pyvenv.cfg")]
+        entry = {"probe": list(found), "real": real, "watch": watch, "stamps": _stamps(watch)}
         with contextlib.suppress(OSError):
             _atomic_write(path, json.dumps(entry))
     return found
+
+
+def _is_script(path: str) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(2) == b"#!"
+    except OSError:
+        return True
 
 
 def resolve_interpreter(root: str, opts: Options) -> tuple[str, str]:
@@ -808,7 +865,6 @@ def check(filenames: Sequence[str], opts: Options, notices: list[str]) -> list[F
         # Projects are found from tracked files first, so Django can start before git has
         # walked the tree for untracked ones; an untracked entry point is rare.
         tracked = candidate_files(tree.tracked())
-
         used = tracked
 
         def every() -> list[str]:
@@ -821,17 +877,17 @@ def check(filenames: Sequence[str], opts: Options, notices: list[str]) -> list[F
         try:
             try:
                 projects = prepare(opts, tracked)
-            except Unavailable:
+            except (Unavailable, HookError):  # an explicit project may be untracked
                 used = every()
                 if used == tracked:
                     raise
                 projects = prepare(opts, used)
+            return check_django(projects, opts, tree, confirm)
         except Unavailable as exc:
             if opts.mode == "django":
                 raise HookError(f"{exc}; or use --mode static") from None
             notices.append(f"{HOOK_ID}: notice: {exc}; using the static tier (--mode static)")
             return check_static(filenames, opts.base, notices)
-        return check_django(projects, opts, tree, confirm)
 
 
 def suppress_noqa(findings: Iterable[Finding]) -> list[Finding]:

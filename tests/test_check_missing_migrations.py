@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -18,7 +19,7 @@ from hooks import _django
 from hooks import check_missing_migrations as hook
 from hooks._config import load_config
 from hooks.check_missing_migrations import main
-from tests.conftest import git_commit, run_pre_commit, try_repo, write
+from tests.conftest import git, git_commit, git_init, run_pre_commit, try_repo, write
 
 
 @pytest.fixture(autouse=True)
@@ -541,6 +542,41 @@ def test_tree_digest_follows_content(git_repo):
     assert len(seen) == 6
 
 
+def test_tree_sees_a_change_after_a_moment(git_repo):
+    from concurrent.futures import ThreadPoolExecutor
+
+    write(git_repo, {"shop/models.py": "a = 1\n", "shop/extra.py": "b = 1\n"})
+    git_commit(git_repo)
+    write(git_repo, {"shop/untracked.py": "c = 1\n"})
+    time.sleep(0.1)  # file times tick coarsely: a write in the clock's own tick counts as after
+    moment = hook._file_clock()
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        tree = hook.Tree(pool)
+        tree.digest()
+        assert not tree.changed_since(moment)
+    for path in ("shop/untracked.py", "shop/extra.py"):  # untracked, then tracked
+        moment = hook._file_clock()
+        write(git_repo, {path: "changed = True\n"})  # while Django would be running
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            tree = hook.Tree(pool)
+            tree.digest()
+            assert tree.changed_since(moment), path
+
+
+def test_tree_digest_follows_a_submodule_commit(git_repo, tmp_path):
+    library = git_init(tmp_path / "library")
+    write(library, {"vendored/models.py": "a = 1\n"})
+    first = git_commit(library)
+    write(library, {"vendored/models.py": "a = 2\n"})
+    git_commit(library)
+    git(git_repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(library), "lib")
+    git_commit(git_repo)
+    before = tree_digests()
+    git(git_repo / "lib", "checkout", "-q", first)
+    after = tree_digests()
+    assert after[0] == before[0] and after[1] != before[1]
+
+
 def test_chunks_of_one_pre_commit_run_check_once(monkeypatch):
     monkeypatch.setenv("PRE_COMMIT", "1")
     with hook.once_per_run("[]") as (earlier, record):
@@ -727,19 +763,39 @@ def test_runner_names_missing_environment_variable(monkeypatch, exc, expected):
 
 
 def test_probe_remembered_until_the_environment_changes(tmp_path):
-    site = tmp_path / "env" / "site-packages"
-    (site / "django").mkdir(parents=True)
+    # a real interpreter (a virtualenv) with a stand-in Django that counts its imports
+    venv = tmp_path / "env"
+    made = subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=False)
+    assert made.returncode == 0
+    python = str(venv / "bin" / "python")
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     calls = tmp_path / "calls"
-    answer = f'["5.2.1", "/env/python", "3.11", ["{site}", "{site / "django"}"], [1, 2]]'
-    python = tmp_path / "env" / "python"
-    python.write_text(f"#!/bin/sh\necho probe >> {calls}\necho '{answer}'\n")
-    python.chmod(0o755)
-    first = hook.probe(str(python))
+    write(
+        Path(site),
+        {
+            "django/__init__.py": f"open({str(calls)!r}, 'a').write('probe\\n')\n"
+            "def get_version():\n    return '5.2.1'\n"
+        },
+    )
+
+    def probes() -> int:
+        return len(calls.read_text().splitlines())
+
+    first = hook.probe(python)
     assert first is not None and first.django == "5.2.1"
-    assert hook.probe(str(python)) == first
-    assert calls.read_text().splitlines() == ["probe"]
-    (site / "newpackage").mkdir()  # pip install: site-packages changes
-    assert hook.probe(str(python)) == first
-    assert calls.read_text().splitlines() == ["probe", "probe"]
-    assert hook.probe(str(python)) == first
-    assert calls.read_text().splitlines() == ["probe", "probe"]
+    assert (hook.probe(python), probes()) == (first, 1)
+    (Path(site) / "newpackage").mkdir()  # pip install: site-packages changes
+    second = hook.probe(python)
+    assert (second.fingerprint != first.fingerprint, probes()) == (True, 2)
+    assert (hook.probe(python), probes()) == (second, 2)
+    # a shim picks its interpreter anew each time: never remembered
+    shim = tmp_path / "shim"
+    shim.write_text(f'#!/bin/sh\nexec {python} "$@"\n')
+    shim.chmod(0o755)
+    assert (hook.probe(str(shim)).django, probes()) == ("5.2.1", 3)
+    assert (hook.probe(str(shim)).django, probes()) == ("5.2.1", 4)

@@ -7,6 +7,7 @@ that version's `makemigrations` wrote. Every edit in the tables is also checked 
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import shutil
 import subprocess
@@ -675,6 +676,15 @@ def test_discovers_project_venv(django_env, tmp_path, capsys, monkeypatch):
     assert main(["--mode", "django", "--ignore-app", "shop"]) == 0
 
 
+def code_cache_entries(path: Path) -> dict[str, object]:
+    """The runner's migration code cache: a sha256 hex digest, then the marshalled entries."""
+    data = path.read_bytes()
+    assert hashlib.sha256(data[64:]).hexdigest().encode() == data[:64]
+    entries = marshal.loads(data[64:])
+    assert isinstance(entries, dict)
+    return entries
+
+
 IMPORT_ASSERTIONS = """\
 import sys
 
@@ -717,7 +727,7 @@ def test_migration_modules_get_the_import_systems_attributes(
     # every migration module ran from the hook's code cache
     (cache_file,) = (tmp_path / "cache" / "django-migration-hooks" / "code").iterdir()
     project = repo.resolve()
-    cached = {Path(path) for path in marshal.loads(cache_file.read_bytes())}
+    cached = {Path(path) for path in code_cache_entries(cache_file)}
     cached = {path.relative_to(project).as_posix() for path in cached if project in path.parents}
     assert cached == {
         "accounts/migrations/0001_initial.py",
@@ -754,16 +764,80 @@ def test_migration_code_cache_follows_same_size_edits(django_env, tmp_path, caps
     assert main(args) == 0
     code = list((tmp_path / "cache" / "django-migration-hooks" / "code").iterdir())
     assert [p.suffix for p in code] == [".marshal"]
-    code[0].write_bytes(marshal.dumps({str(repo / "shop/migrations/0001_initial.py"): 1}))
-    # a damaged code cache is rewritten (the result cache would answer: not used here)
-    assert main([*args, "--no-cache"]) == 0
-    assert marshal.loads(code[0].read_bytes())
-    code[0].write_bytes(b"\x00garbage")
-    assert main([*args, "--no-cache"]) == 0
-    assert marshal.loads(code[0].read_bytes())
+    # a damaged code cache is ignored and rewritten, never run (the result cache is told to
+    # forget, or it would answer)
+    good = code[0].read_bytes()
+    odd = marshal.dumps({str(repo.resolve() / "catalog/migrations/0001_initial.py"): 1})
+    for damaged in (
+        good[:64] + marshal.dumps({"x": 1}),  # checksum of other content
+        good[:-9] + b"\x00garbage",
+        b"",
+        hashlib.sha256(odd).hexdigest().encode() + odd,  # well formed, entry of the wrong kind
+    ):
+        code[0].write_bytes(damaged)
+        shutil.rmtree(tmp_path / "cache" / "django-migration-hooks" / "results")
+        assert main(args) == 0
+        assert code_cache_entries(code[0])
     # the same size, within the same second: the migration now disagrees with the model
     edit(repo, "catalog/migrations/0001_initial.py", "max_length=50", "max_length=60")
     assert main(args) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "catalog/models/book.py:5:5: DMH101 catalog.Book: field title changed, no migration "
+        "(fix: python manage.py makemigrations catalog)"
+    ]
+    assert django_verdict(python, repo) == 1
+
+
+@pytest.mark.parametrize("how", ["--project", "--settings"])
+def test_explicit_untracked_project(django_env, tmp_path, capsys, monkeypatch, how):
+    _, python, template = django_env
+    repo = git_init(tmp_path / "repo")
+    write(repo, {"README.md": "x\n"})
+    git_commit(repo)
+    shutil.copytree(template, repo / "sub")
+    edit(repo, "sub/catalog/models/book.py", "max_length=50", "max_length=80")
+    monkeypatch.chdir(repo)
+    chosen = ["--project", "sub"] if how == "--project" else ["--settings", "proj.settings"]
+    assert main(["--python", str(python), "--mode", "django", *chosen]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "sub/catalog/models/book.py:5:5: DMH101 catalog.Book: field title changed, no migration "
+        "(fix: python sub/manage.py makemigrations catalog)"
+    ]
+
+
+WIDENING_LOADER = """
+
+import sys
+from importlib import machinery
+
+
+class Widening(machinery.SourceFileLoader):
+    # an import hook that rewrites code as it loads it (as beartype.claw or typeguard do)
+    def source_to_code(self, data, path, *, _optimize=-1):
+        if path.endswith("0001_initial.py") and "catalog" in path:
+            data = data.replace(b"max_length=50", b"max_length=80")
+        return super().source_to_code(data, path, _optimize=_optimize)
+
+
+sys.path_hooks.insert(
+    0,
+    machinery.FileFinder.path_hook(
+        (machinery.ExtensionFileLoader, machinery.EXTENSION_SUFFIXES),
+        (Widening, machinery.SOURCE_SUFFIXES),
+        (machinery.SourcelessFileLoader, machinery.BYTECODE_SUFFIXES),
+    ),
+)
+sys.path_importer_cache.clear()
+"""
+
+
+def test_import_hook_rewriting_migrations_honoured(django_env, tmp_path, capsys, monkeypatch):
+    _, python, template = django_env
+    repo = make_repo(tmp_path, template)
+    settings = repo / "proj" / "settings.py"
+    settings.write_text(settings.read_text() + WIDENING_LOADER)
+    monkeypatch.chdir(repo)
+    assert main(["--python", str(python), "--mode", "django"]) == 1
     assert capsys.readouterr().out.splitlines() == [
         "catalog/models/book.py:5:5: DMH101 catalog.Book: field title changed, no migration "
         "(fix: python manage.py makemigrations catalog)"
