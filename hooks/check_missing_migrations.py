@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import hashlib
 import importlib
 import json
@@ -311,30 +312,33 @@ class Tree:
         self._newest = 0  # the newest ctime (ns) of the files the digest covers
         self._stats = pool.submit(self._stat_digest) if keyed else None
 
+    @functools.cached_property
     def tracked(self) -> list[str]:
         return [entry.partition("\t")[2] for entry in self._git.zsplit(self._index.result().stdout)]
+
+    @functools.cached_property
+    def _status_entries(self) -> list[str]:
+        return self._git.zsplit(self._status.result().stdout)
 
     def _other(self, mark: str) -> list[str]:
         """Untracked ("?") or ignored ("!") paths from the status listing."""
         prefix = mark + " "
-        return [
-            entry[2:]
-            for entry in self._git.zsplit(self._status.result().stdout)
-            if entry.startswith(prefix)
-        ]
+        return [entry[2:] for entry in self._status_entries if entry.startswith(prefix)]
 
     def _modified(self) -> list[str]:
         """Tracked paths whose file differs from the index (any kind of file)."""
         paths = []
-        for entry in self._git.zsplit(self._status.result().stdout):
+        for entry in self._status_entries:
             kind = entry[:2]
             if kind in ("1 ", "u ") and entry[3] != ".":
                 paths.append(entry.split(" ", 8 if kind == "1 " else 10)[-1])
         return paths
 
+    @functools.cached_property
     def untracked(self) -> list[str]:
         return self._other("?")
 
+    @functools.cached_property
     def quick(self) -> str:
         """The digest of the index."""
         text = self._index.result().stdout
@@ -344,7 +348,7 @@ class Tree:
         # Any rewrite of a tracked file changes its stat, so a modified file is a cache miss
         # even within the second git's own "modified" test (size + mtime in seconds) trusts.
         digest = hashlib.sha256()
-        for path in self.tracked():
+        for path in self.tracked:
             if _wanted_untracked(path):
                 try:
                     st = os.stat(path)
@@ -360,10 +364,10 @@ class Tree:
         """`quick` plus the stats, and the content of modified, untracked and ignored files."""
         if self._stats is None:
             raise ValueError("a Tree made with keyed=False has no digest")
-        digest = hashlib.sha256(f"{self.quick()} {self._stats.result()}".encode())
+        digest = hashlib.sha256(f"{self.quick} {self._stats.result()}".encode())
         # a modified file the project reads that is not Python (YAML, JSON) has no stat above
         self._hash_files(digest, "m", self._modified(), every=True)
-        self._hash_files(digest, "u", self.untracked())
+        self._hash_files(digest, "u", self.untracked)
         self._hash_files(digest, "i", self._other("!"))
         return digest.hexdigest()
 
@@ -650,7 +654,7 @@ def check_django(
                 continue
             runners[project] = Runner(project, env, opts.cache)
             if opts.cache:
-                quick_keys[project] = key(project, tree.quick())
+                quick_keys[project] = key(project, tree.quick)
                 if cache_may_hit(quick_keys[project]):
                     continue
             if sum(r.proc is not None for r in runners.values()) < slots:
@@ -864,11 +868,11 @@ def check(filenames: Sequence[str], opts: Options, notices: list[str]) -> list[F
         tree = Tree(pool, keyed=opts.cache)
         # Projects are found from tracked files first, so Django can start before git has
         # walked the tree for untracked ones; an untracked entry point is rare.
-        tracked = candidate_files(tree.tracked())
+        tracked = candidate_files(tree.tracked)
         used = tracked
 
         def every() -> list[str]:
-            return candidate_files([*tree.tracked(), *tree.untracked()])
+            return candidate_files([*tree.tracked, *tree.untracked])
 
         def confirm() -> Sequence[Project]:
             files = every()

@@ -513,7 +513,7 @@ def tree_digests() -> tuple[str, str]:
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         tree = hook.Tree(pool)
-        return tree.quick(), tree.digest()
+        return tree.quick, tree.digest()
 
 
 def test_tree_digest_follows_content(git_repo):
