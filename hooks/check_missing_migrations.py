@@ -270,6 +270,15 @@ def _hash_file(path: str, digest: Any) -> int:
     return 0
 
 
+def _stamp(path: str) -> list[int] | None:
+    """[mtime ns, ctime ns, size, inode] of a file (any rewrite changes it); None if absent."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino]
+
+
 def _wanted_untracked(path: str) -> bool:
     from hooks._django import SKIP_DIRS
 
@@ -350,14 +359,12 @@ class Tree:
         digest = hashlib.sha256()
         for path in self.tracked:
             if _wanted_untracked(path):
-                try:
-                    st = os.stat(path)
-                except OSError:
+                stamp = _stamp(path)
+                if stamp is None:
                     digest.update(f"\0gone\0{path}".encode("utf-8", "surrogateescape"))
                     continue
-                stamp = f"\0{st.st_mtime_ns} {st.st_ctime_ns} {st.st_size} {st.st_ino}"
-                digest.update(stamp.encode())
-                self._newest = max(self._newest, st.st_ctime_ns)
+                digest.update(("\0" + " ".join(map(str, stamp))).encode())
+                self._newest = max(self._newest, stamp[1])
         return digest.hexdigest()
 
     def digest(self) -> str:
@@ -745,18 +752,6 @@ def find_projects(opts: Options, files: Sequence[str] | None = None) -> list[Any
     return discovered
 
 
-def _stamps(paths: Iterable[str]) -> list[list[int] | None]:
-    stamps: list[list[int] | None] = []
-    for path in paths:
-        try:
-            st = os.stat(path)
-        except OSError:
-            stamps.append(None)
-            continue
-        stamps.append([st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_size])
-    return stamps
-
-
 def probe(python: str) -> Any:
     """`_django.probe`, remembered while the interpreter resolves to the same file and it, its
     `pyvenv.cfg` and its environment's folders keep their stat (installing or removing a
@@ -771,7 +766,7 @@ def probe(python: str) -> Any:
     try:
         with open(path, encoding="utf-8") as f:
             entry = json.load(f)
-        if entry["real"] == real and entry["stamps"] == _stamps(entry["watch"]):
+        if entry["real"] == real and entry["stamps"] == [_stamp(p) for p in entry["watch"]]:
             with contextlib.suppress(OSError):
                 os.utime(path)  # in use: `prune_cache` keeps it
             return _django.Probe(*entry["probe"])
@@ -781,7 +776,8 @@ def probe(python: str) -> Any:
     if found is not None and not _is_script(real):
         venv = os.path.dirname(os.path.dirname(os.path.abspath(python)))
         watch = [*_django.probe_watches(python, found), os.path.join(venv, "pyvenv.cfg")]
-        entry = {"probe": list(found), "real": real, "watch": watch, "stamps": _stamps(watch)}
+        stamps = [_stamp(p) for p in watch]
+        entry = {"probe": list(found), "real": real, "watch": watch, "stamps": stamps}
         with contextlib.suppress(OSError):
             _atomic_write(path, json.dumps(entry))
     return found
