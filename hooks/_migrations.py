@@ -64,7 +64,6 @@ from hooks import _apps, _ast
 from hooks._files import FileProblem
 
 Key = tuple[str, str]
-Reader = Callable[[str], "str | None"]
 
 DEFAULT_SETTINGS: Mapping[str, str] = {"AUTH_USER_MODEL": "auth.User"}
 SPECIAL_NAMES = ("__first__", "__latest__")
@@ -124,12 +123,12 @@ def default_app_label(path: str) -> str:
     return posixpath.basename(app_dir) if app_dir else "app"
 
 
-def find_migration_files(paths: Iterable[str], read: Reader | None = None) -> list[str]:
+def find_migration_files(paths: Iterable[str], read: _apps.Reader | None = None) -> list[str]:
     """Migration modules of Django apps among repo-relative paths, sorted."""
     return sorted(path for app in django_apps(paths, read) for path in app_migrations(app))
 
 
-def django_apps(paths: Iterable[str], read: Reader | None = None) -> list[_apps.App]:
+def django_apps(paths: Iterable[str], read: _apps.Reader | None = None) -> list[_apps.App]:
     return _apps.find_apps(paths, read or _apps.read_disk)
 
 
@@ -156,7 +155,7 @@ def is_settings_path(path: str) -> bool:
     return "settings" in filename or posixpath.basename(directory) == "settings"
 
 
-def read_settings(paths: Iterable[str], read: Reader | None = None) -> dict[str, str]:
+def read_settings(paths: Iterable[str], read: _apps.Reader | None = None) -> dict[str, str]:
     """Top-level `NAME = "app.Model"` assignments in settings modules; ambiguous names dropped."""
     reader = read or _apps.read_disk
     values: dict[str, set[str]] = {}
@@ -844,7 +843,7 @@ class Graph:
 
 def load_graph(
     paths: Iterable[str],
-    read: Reader | None = None,
+    read: _apps.Reader | None = None,
     *,
     full: bool = False,
     contents: Callable[[list[str]], list[bytes | None]] | None = None,

@@ -26,7 +26,7 @@ import copy
 import os
 import posixpath
 import subprocess
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -1407,6 +1407,3 @@ def _meta_text(meta: ast.ClassDef, name: str) -> str | None:
 
 def models_by_key(models: Iterable[Model]) -> Mapping[tuple[str, str], Model]:
     return {m.key: m for m in models}
-
-
-Reader = Callable[[str], "str | None"]
