@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 
@@ -27,3 +28,7 @@ class CommandSite(NamedTuple):
     context: str
     dev: bool = False
     unit: str = ""
+
+
+# a reader of one file kind: (path, text) -> the commands the file executes (None: empty)
+Reader = Callable[[str, str], list[CommandSite | None]]

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from hooks.deploy import python
-from hooks.deploy._site import CommandSite
+from hooks.deploy._site import CommandSite, Reader
 from hooks.deploy._yaml import (
     Map,
     Node,
@@ -36,8 +36,6 @@ from hooks.deploy._yaml import (
     unique,
     walk,
 )
-
-Reader = Callable[[str, str], list[CommandSite | None]]
 
 _GITHUB_WORKFLOW = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
 _CLOUDBUILD = re.compile(r"^cloudbuild([.-][\w.-]*)?\.(ya?ml|json)$")

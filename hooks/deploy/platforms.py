@@ -17,11 +17,11 @@ import bisect
 import posixpath
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from hooks._files import FileProblem
 from hooks.deploy import ci, compose
-from hooks.deploy._site import CommandSite
+from hooks.deploy._site import CommandSite, Reader
 from hooks.deploy._yaml import (
     Map,
     Node,
@@ -38,8 +38,6 @@ from hooks.deploy._yaml import (
     text_site,
     unique,
 )
-
-Reader = Callable[[str, str], list[CommandSite | None]]
 
 
 def _kind(path: str) -> str | None:
