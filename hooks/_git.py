@@ -63,31 +63,10 @@ def ls_files(*pathspecs: str, cwd: str = ".", others: bool = False) -> list[str]
     return sorted(set(zsplit(run(*args, "--", *pathspecs, cwd=cwd).stdout)))
 
 
-def untracked_files(*pathspecs: str, cwd: str = ".", ignored: bool = True) -> list[str]:
-    """Files on disk that git does not track; ignored ones included unless ignored=False."""
-    found = set(
-        zsplit(
-            run(
-                "ls-files", "-z", "--others", "--exclude-standard", "--", *pathspecs, cwd=cwd
-            ).stdout
-        )
-    )
-    if ignored:
-        found |= set(
-            zsplit(
-                run(
-                    "ls-files",
-                    "-z",
-                    "--others",
-                    "--ignored",
-                    "--exclude-standard",
-                    "--",
-                    *pathspecs,
-                    cwd=cwd,
-                ).stdout
-            )
-        )
-    return sorted(found)
+def untracked_files(*pathspecs: str, cwd: str = ".") -> list[str]:
+    """Files on disk that git does not track and does not ignore."""
+    args = ("ls-files", "-z", "--others", "--exclude-standard", "--", *pathspecs)
+    return sorted(set(zsplit(run(*args, cwd=cwd).stdout)))
 
 
 def staged_files(cwd: str = ".") -> list[str]:

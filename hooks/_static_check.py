@@ -183,7 +183,7 @@ def _changes(change: ChangeSpec) -> list[_git.Change]:
     if change.after is None:
         proc = _git.run("diff", "--name-status", "-z", "-M", change.before, "--")
         result = _git.parse_name_status(proc.stdout)
-        for path in _git.untracked_files(ignored=False):
+        for path in _git.untracked_files():
             result.append(_git.Change("A", path, path))
         return result
     if change.after == "":
