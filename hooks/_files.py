@@ -7,8 +7,6 @@ from typing import NamedTuple
 
 from identify import identify
 
-from hooks._report import HookError
-
 MAX_BYTES = 5 * 1024 * 1024  # deploy scripts and ignore files are small; anything larger is data
 
 
@@ -58,9 +56,3 @@ def tags(path: str) -> frozenset[str]:
         return frozenset(identify.tags_from_path(path))
     except (ValueError, OSError):
         return frozenset()
-
-
-def require_dir(path: str) -> str:
-    if not os.path.isdir(path):
-        raise HookError(f"{path}: not a directory")
-    return path

@@ -67,7 +67,6 @@ Key = tuple[str, str]
 
 DEFAULT_SETTINGS: Mapping[str, str] = {"AUTH_USER_MODEL": "auth.User"}
 SPECIAL_NAMES = ("__first__", "__latest__")
-MAX_MIGRATION_BYTES = 5 * 1024 * 1024
 
 
 class Dependency(NamedTuple):

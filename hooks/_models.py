@@ -518,12 +518,6 @@ class Model:
         return not self.abstract
 
 
-@dataclass
-class _Class:
-    path: str
-    node: ast.ClassDef
-
-
 # ---------------------------------------------------------------------------------------------
 # The index
 
@@ -1403,7 +1397,3 @@ def _meta_text(meta: ast.ClassDef, name: str) -> str | None:
             if value is not None:
                 return value
     return None
-
-
-def models_by_key(models: Iterable[Model]) -> Mapping[tuple[str, str], Model]:
-    return {m.key: m for m in models}

@@ -528,14 +528,10 @@ _COMPOSE_EXEC_VALUES = frozenset(
 _HEROKU_VALUES = frozenset(
     {"-a", "--app", "-r", "--remote", "-s", "--size", "-e", "--env", "--type"}
 )
-_KUBECTL_VALUES = frozenset(
-    {"-n", "--namespace", "-c", "--container", "--context", "--kubeconfig", "-f", "--filename"}
-)
 _SSH_VALUES = frozenset(
     {"-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L", "-l", "-m", "-O", "-o", "-p"}
     | {"-Q", "-R", "-S", "-W", "-w", "-B"}
 )
-_FLY_VALUES = frozenset({"-a", "--app", "-r", "--region", "-s", "--select", "-u", "--user"})
 _RAILWAY_VALUES = frozenset({"-s", "--service", "-e", "--environment"})
 _SIMPLE_PREFIXES = frozenset(
     {"nohup", "builtin", "exec", "time", "stdbuf", "chronic", "dumb-init", "xvfb-run", "catchsegv"}
@@ -569,10 +565,6 @@ def _join_template(words: Sequence[Word]) -> Sequence[Word]:
     inner = "".join(w.value for w in words[1:end])
     head = Word("{{" + inner + "}}", (), words[0].start)
     return (head, *words[end + 1 :])
-
-
-def _remaining(words: Sequence[Word], i: int) -> tuple[Word, ...]:
-    return tuple(words[i:])
 
 
 def unwrap(cmd: Command, depth: int = 0) -> Iterator[Invocation]:

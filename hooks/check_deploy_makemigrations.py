@@ -76,7 +76,6 @@ OPTIONAL_READERS = (
     "hooks.deploy.kubernetes",
     "hooks.deploy.ini",
 )
-SHELL_TAGS = frozenset({"shell", "bash", "sh", "zsh", "dash", "ksh"})
 
 
 # Extensions no reader claims (markup, styles, front-end code, translations, data): skipped

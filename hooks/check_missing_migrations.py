@@ -43,7 +43,6 @@ SCHEMA: Mapping[str, str] = {
 }
 RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_django_runner.py")
 RUNNER_MARKER = "@@django-migration-hooks-runner@@"
-RUNNER_NO_DJANGO = 3
 CACHE_FORMAT = "1"
 CACHE_MAX_AGE = 30 * 86400.0  # seconds a cache file may go unused
 

@@ -4,7 +4,6 @@ faked migrations, and the scripts/targets it hands over to (so those count as de
 from __future__ import annotations
 
 import bisect
-import os
 import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
@@ -367,7 +366,3 @@ class Locator:
 
 def locate(lines: Sequence[str], site: CommandSite, hit: Hit) -> tuple[int, int]:
     return Locator(lines, site).locate(hit)
-
-
-def script_name(path: str) -> str:
-    return os.path.basename(path)
