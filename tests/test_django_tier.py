@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -215,6 +218,17 @@ def edit(repo: Path, path: str, old: str, new: str) -> None:
     text = target.read_text()
     assert old in text, (path, old)
     target.write_text(text.replace(old, new, 1))
+
+
+def settle(path: Path) -> None:
+    """Wait until a file written now gets a later ctime than `path`: a result is cached only
+    when no file it covers changed in the clock tick the runner started in."""
+    changed = path.stat().st_ctime_ns
+    while True:
+        with tempfile.TemporaryFile(dir=path.parent) as probe:
+            if os.fstat(probe.fileno()).st_ctime_ns > changed:
+                return
+        time.sleep(0.001)
 
 
 FIX_SHOP = "(fix: python manage.py makemigrations shop)"
@@ -643,6 +657,7 @@ def test_repeat_run_uses_cache(django_env, tmp_path, capsys, monkeypatch):
     _, python, template = django_env
     repo = make_repo(tmp_path, template)
     edit(repo, "shop/models.py", "max_length=100,", "max_length=120,")
+    settle(repo / "shop/models.py")
     monkeypatch.chdir(repo)
     args = ["--python", str(python), "--mode", "django"]
     assert main(args) == 1
@@ -659,6 +674,7 @@ def test_repeat_run_uses_cache(django_env, tmp_path, capsys, monkeypatch):
     assert list(quick.rglob("*"))
     # an edit changes the key: a second entry, and Django's new verdict
     edit(repo, "shop/models.py", "max_length=120,", "max_length=100,")
+    settle(repo / "shop/models.py")
     assert main(args) == 0
     assert len(list((tmp_path / "cache").rglob("results/*/*.json"))) == 2
 
