@@ -338,6 +338,7 @@ class _MigrationImporter:
         self.used: dict[str, tuple[tuple[int, int, int], Any]] = {}
         self.compiled = False
         self.listings: dict[str, set[str]] = {}
+        self.started_ns = file_clock(cache_dir)
         try:
             with open(self.cache_file, "rb") as f:
                 data = f.read()  # marshal.load(f) would read it in tiny pieces
@@ -464,7 +465,10 @@ class _MigrationImporter:
         try:
             os.makedirs(directory, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=directory, prefix=".code-")
-            payload = marshal.dumps(self.used)
+            # a source changed in the clock tick this run started in may have changed again
+            # after it was read, with the same stamp: the next run compiles it again
+            settled = {p: e for p, e in self.used.items() if e[0][1] < self.started_ns}
+            payload = marshal.dumps(settled)
             with os.fdopen(fd, "wb") as f:
                 f.write(_sha256(payload).encode() + payload)
             os.replace(tmp, self.cache_file)
@@ -472,6 +476,20 @@ class _MigrationImporter:
             if tmp is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
+
+
+def file_clock(directory: str) -> int:
+    """Now, as the ctime (ns) of a file made now in `directory`: file times come from a coarser
+    clock than `time.time_ns()`, so only a file's own time compares safely with other files'
+    times. 0 (older than any file) when no file can be made there."""
+    import tempfile
+
+    try:
+        os.makedirs(directory, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory) as f:
+            return os.fstat(f.fileno()).st_ctime_ns
+    except OSError:
+        return 0
 
 
 def _sha256(data: bytes) -> str:

@@ -387,7 +387,7 @@ class Tree:
             self._newest = max(self._newest, _hash_file(path, digest))
 
     def changed_since(self, moment_ns: int) -> bool:
-        """Whether a file the digest covers changed at or after `moment_ns` (`_file_clock`):
+        """Whether a file the digest covers changed at or after `moment_ns` (`file_clock`):
         Django, started then, may have read other content than the digest saw."""
         return self._newest >= moment_ns
 
@@ -502,25 +502,6 @@ class Project(NamedTuple):
     fingerprint: str
 
 
-def _file_clock() -> int:
-    """Now, as the ctime (ns) of a file written now: file times come from a coarser clock than
-    `time.time_ns()`, so only a file's own time compares safely with other files' times. 0
-    (nothing will be cached) when the cache directory is not writable."""
-    import tempfile
-
-    try:
-        os.makedirs(cache_dir(), exist_ok=True)
-        fd, path = tempfile.mkstemp(dir=cache_dir(), prefix=".clock-")
-    except OSError:
-        return 0
-    try:
-        return os.fstat(fd).st_ctime_ns
-    finally:
-        os.close(fd)
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-
-
 class Runner:
     """One run of `_django_runner.py` for a project: it can start before the cache is read
     (and is stopped if the cache answers)."""
@@ -537,6 +518,8 @@ class Runner:
         if self.proc is not None or self.error is not None:
             return
         import subprocess
+
+        from hooks._django_runner import file_clock
 
         project = self.project
         argv = [project.python, RUNNER, "--root", project.root, "--settings", project.settings]
@@ -556,7 +539,7 @@ class Runner:
                 proc_env["PYTHONPYCACHEPREFIX"] = prefix
                 proc_env.pop("PYTHONDONTWRITEBYTECODE", None)
                 argv.append("--precise-bytecode-stamps")
-        self.started_ns = _file_clock()
+        self.started_ns = file_clock(cache_dir())
         try:
             self.proc = subprocess.Popen(
                 argv,

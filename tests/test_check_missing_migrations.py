@@ -18,6 +18,7 @@ import pytest
 from hooks import _django
 from hooks import check_missing_migrations as hook
 from hooks._config import load_config
+from hooks._django_runner import file_clock
 from hooks.check_missing_migrations import main
 from tests.conftest import git, git_commit, git_init, run_pre_commit, try_repo, write
 
@@ -549,13 +550,13 @@ def test_tree_sees_a_change_after_a_moment(git_repo):
     git_commit(git_repo)
     write(git_repo, {"shop/untracked.py": "c = 1\n"})
     time.sleep(0.1)  # file times tick coarsely: a write in the clock's own tick counts as after
-    moment = hook._file_clock()
+    moment = file_clock(hook.cache_dir())
     with ThreadPoolExecutor(max_workers=3) as pool:
         tree = hook.Tree(pool)
         tree.digest()
         assert not tree.changed_since(moment)
     for path in ("shop/untracked.py", "shop/extra.py"):  # untracked, then tracked
-        moment = hook._file_clock()
+        moment = file_clock(hook.cache_dir())
         write(git_repo, {path: "changed = True\n"})  # while Django would be running
         with ThreadPoolExecutor(max_workers=3) as pool:
             tree = hook.Tree(pool)

@@ -736,6 +736,7 @@ def test_migration_modules_get_the_import_systems_attributes(
             "catalog/migrations/0002_checks.py": IMPORT_ASSERTIONS,
         },
     )
+    settle(repo / "catalog/migrations/0002_checks.py")
     monkeypatch.chdir(repo)
     assert main(["--python", str(python), "--mode", "django"]) == 0
     assert capsys.readouterr() == ("", "")
@@ -751,6 +752,27 @@ def test_migration_modules_get_the_import_systems_attributes(
         "catalog/migrations/0001_initial.py",
         "catalog/migrations/0002_checks.py",
     }
+
+
+def test_migration_code_cache_leaves_out_sources_changed_during_the_run(tmp_path, monkeypatch):
+    from hooks._django_runner import _MigrationImporter
+
+    write(tmp_path, {"racy_app/__init__.py": "", "racy_app/migrations/__init__.py": ""})
+    write(tmp_path, {"racy_app/migrations/m_before.py": "X = 1\n"})
+    settle(tmp_path / "racy_app/migrations/m_before.py")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("racy_app", "racy_app.migrations", "racy_app.migrations.m_before"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.delitem(sys.modules, "racy_app.migrations.m_during", raising=False)
+    __import__("racy_app.migrations")
+    importer = _MigrationImporter(str(tmp_path / "code"), str(tmp_path), "settings")
+    # written after the run started: it may change again, same size, in the same clock tick
+    write(tmp_path, {"racy_app/migrations/m_during.py": "X = 2\n"})
+    assert importer.import_module("racy_app.migrations.m_before").X == 1
+    assert importer.import_module("racy_app.migrations.m_during").X == 2
+    importer.save()
+    (cache_file,) = (tmp_path / "code").iterdir()
+    assert [Path(p).name for p in code_cache_entries(cache_file)] == ["m_before.py"]
 
 
 def test_migration_import_error_names_the_migration(django_env, tmp_path, capsys, monkeypatch):
