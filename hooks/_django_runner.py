@@ -672,7 +672,31 @@ def run(root: str, settings_module: str, code_cache: str | None = None) -> dict[
         "command": command_app,
         "apps": result_apps,
         "questions": questions.asked,
+        "modules": _imported_files(),
     }
+
+
+def _imported_files() -> list[str]:
+    """Files of the modules the check imported, outside the interpreter's own directories
+    (stdlib, site-packages) and migrations: the hook learns from them which helper modules
+    outside any app (custom fields, choices) can change the verdict."""
+    import site
+    import sysconfig
+
+    prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    prefixes.update(p for p in sysconfig.get_paths().values() if p)
+    prefixes.update(getattr(site, "getsitepackages", list)())
+    with contextlib.suppress(Exception):
+        prefixes.add(site.getusersitepackages())
+    skip = tuple(os.path.join(os.path.abspath(p), "") for p in prefixes)
+    files = set()
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and "migrations" not in name.split("."):
+            path = os.path.abspath(path)
+            if not path.startswith(skip):
+                files.add(path)
+    return sorted(files)
 
 
 def main() -> int:

@@ -133,9 +133,52 @@ def is_relevant(path: str, memo: dict[str, bool] | None = None) -> bool:
         directory = directory.rpartition("/")[0]
 
 
-def any_relevant(filenames: Iterable[str]) -> bool:
+def any_relevant(filenames: Sequence[str]) -> bool:
+    """Whether a file can change the verdict: by `is_relevant`, or because the last Django
+    run imported it (a helper module outside any app: custom fields, choices)."""
     memo: dict[str, bool] = {}
-    return any(is_relevant(name, memo) for name in filenames)
+    if any(is_relevant(name, memo) for name in filenames):
+        return True
+    imported = _remembered_imports()
+    return any(name.replace(os.sep, "/") in imported for name in filenames)
+
+
+def _imports_path() -> str:
+    """Where the repository's (cwd's) helper modules that the last Django run imported are
+    remembered."""
+    here = os.path.realpath(".").encode("utf-8", "surrogateescape")
+    return os.path.join(cache_dir(), "imports", hashlib.sha256(here).hexdigest()[:32])
+
+
+def _remembered_imports() -> set[str]:
+    return set((_read_or_none(_imports_path()) or "").splitlines())
+
+
+def remember_imports(results: Iterable[Mapping[str, Any]]) -> None:
+    """Keep the repository files the runners imported that `is_relevant` does not cover."""
+    here = os.path.realpath(".")
+    memo: dict[str, bool] = {}
+    paths = set()
+    for result in results:
+        for path in result.get("modules", ()):
+            relative = os.path.relpath(path, here).replace(os.sep, "/")
+            if not relative.startswith("../") and not is_relevant(relative, memo):
+                paths.add(relative)
+    text = "".join(f"{path}\n" for path in sorted(paths))
+    target = _imports_path()
+    with contextlib.suppress(OSError):  # a read-only cache only costs precision
+        if _read_or_none(target) == text:
+            os.utime(target)  # in use: `prune_cache` keeps it
+        else:
+            _atomic_write(target, text)
+
+
+def _read_or_none(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8", errors="surrogateescape") as f:
+            return f.read()
+    except OSError:
+        return None
 
 
 # --- findings from the runner's JSON -----------------------------------------------------------
@@ -449,7 +492,7 @@ def prune_cache(max_age: float = CACHE_MAX_AGE) -> None:
             os.utime(stamp)
     except OSError:
         return
-    for part in ("results", "probes", "code", "pycache"):
+    for part in ("results", "probes", "code", "pycache", "imports"):
         _prune(os.path.join(cache_dir(), part), max_age)
 
 
@@ -686,6 +729,8 @@ def check_django(
         for runner in runners.values():
             runner.stop()
     if opts.cache:
+        if todo:
+            remember_imports(results.values())
         prune_cache()
     return [
         finding

@@ -679,6 +679,47 @@ def test_repeat_run_uses_cache(django_env, tmp_path, capsys, monkeypatch):
     assert len(list((tmp_path / "cache").rglob("results/*/*.json"))) == 2
 
 
+def test_helper_modules_the_check_imported_are_relevant(django_env, tmp_path, capsys, monkeypatch):
+    # choices kept in a plain package (no app): a commit touching only it can need a migration
+    _, python, template = django_env
+    source = tmp_path / "source"
+    shutil.copytree(template, source)
+    write(
+        source,
+        {
+            "common/__init__.py": "",
+            "common/choices.py": 'STATUS = [("a", "Active")]\n',
+            "scripts/tool.py": "print('hello')\n",
+        },
+    )
+    edit(source, "shop/models.py", 'choices=[("a", "Active")]', "choices=STATUS")
+    edit(
+        source,
+        "shop/models.py",
+        "from django.db import models\n",
+        "from django.db import models\n\nfrom common.choices import STATUS\n",
+    )
+    repo = make_repo(tmp_path, source)
+    monkeypatch.chdir(repo)
+    args = ["--python", str(python), "--mode", "django"]
+    edit(repo, "common/choices.py", '("a", "Active")', '("a", "Active"), ("r", "Retired")')
+    assert django_verdict(python, repo) == 1
+    # nothing known yet: by its path alone the helper cannot change the verdict
+    assert main([*args, "common/choices.py"]) == 0
+    assert main(args) == 1  # every file: Django runs and tells what it imported
+    out = capsys.readouterr().out
+    assert "DMH101 shop.Product: field status changed" in out
+    assert main([*args, "common/choices.py"]) == 1
+    assert capsys.readouterr().out == out
+    assert main([*args, "scripts/tool.py"]) == 0  # never imported by the check
+    (imports,) = (tmp_path / "cache" / "django-migration-hooks" / "imports").iterdir()
+    assert imports.read_text().splitlines() == [
+        "common/__init__.py",
+        "common/choices.py",
+        "proj/__init__.py",
+    ]
+
+
 def test_discovers_project_venv(django_env, tmp_path, capsys, monkeypatch):
     _, python, template = django_env
     repo = make_repo(tmp_path, template)
