@@ -26,7 +26,7 @@ from types import ModuleType
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hooks._files import FileProblem, read_text  # noqa: E402
+from django_migration_hooks._files import FileProblem, read_text  # noqa: E402
 
 READERS = ("compose", "platforms", "ci", "kubernetes", "ini")
 
@@ -85,7 +85,7 @@ SAMPLES: dict[str, str] = {
 
 
 def modules() -> list[ModuleType]:
-    return [importlib.import_module(f"hooks.deploy.{name}") for name in READERS]
+    return [importlib.import_module(f"django_migration_hooks.deploy.{name}") for name in READERS]
 
 
 def run(paths: list[str], readers: list[ModuleType]) -> tuple[float, float, int, int]:

@@ -31,8 +31,8 @@ from _snapshot import snapshot  # bench/ is on sys.path when a script runs
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS = {
-    "check-ignored-migrations": "hooks.check_ignored_migrations",
-    "check-untracked-migrations": "hooks.check_untracked_migrations",
+    "check-ignored-migrations": "django_migration_hooks.check_ignored_migrations",
+    "check-untracked-migrations": "django_migration_hooks.check_untracked_migrations",
 }
 OWN = (
     "import sys, time\n"

@@ -67,7 +67,13 @@ def main() -> int:
     cache = work / "cache"
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
     env.pop("PRE_COMMIT", None)
-    hook = [sys.executable, "-m", "hooks.check_missing_migrations", "--python", sys.executable]
+    hook = [
+        sys.executable,
+        "-m",
+        "django_migration_hooks.check_missing_migrations",
+        "--python",
+        sys.executable,
+    ]
     env["PYTHONPATH"] = str(ROOT)
 
     def wipe_all() -> None:

@@ -109,7 +109,7 @@ def main() -> int:
         )
         code = (
             "import time; t = time.perf_counter()\n"
-            "from hooks._static_check import check_static\n"
+            "from django_migration_hooks._static_check import check_static\n"
             "t1 = time.perf_counter(); c1 = time.process_time()\n"
             "found = check_static(['apps/app007/models.py'], None)\n"
             "t2 = time.perf_counter(); c2 = time.process_time()\n"

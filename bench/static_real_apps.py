@@ -4,7 +4,7 @@
 
 Each package's wheel is downloaded with `pip download --no-deps` into a temporary folder, unpacked
 (without its .dist-info) into a fresh git repository, committed, and checked state-based with
-`hooks._static_check.check_static`. Printed per package: findings (listed), problems, seconds, and
+`_static_check.check_static`. Printed per package: findings (listed), problems, seconds, and
 how many concrete models were compared versus left "unknown", so that a clean result can be told
 apart from an empty one. Exit code 1 when any package has a finding.
 """
@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hooks import _git  # noqa: E402
-from hooks._apps import find_apps  # noqa: E402
-from hooks._models import DiskTree, ModelIndex  # noqa: E402
-from hooks._static_check import check_static  # noqa: E402
+from django_migration_hooks import _git  # noqa: E402
+from django_migration_hooks._apps import find_apps  # noqa: E402
+from django_migration_hooks._models import DiskTree, ModelIndex  # noqa: E402
+from django_migration_hooks._static_check import check_static  # noqa: E402
 
 PACKAGES = ("django-taggit", "django-simple-history", "django-allauth", "wagtail", "django-oscar")
 ENV = {

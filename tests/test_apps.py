@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks._apps import (
+from django_migration_hooks._apps import (
     App,
     app_label,
     concrete_models,

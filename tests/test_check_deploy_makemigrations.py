@@ -5,8 +5,8 @@ import os
 
 import pytest
 
-from hooks import check_deploy_makemigrations as hook
-from hooks.check_deploy_makemigrations import main
+from django_migration_hooks import check_deploy_makemigrations as hook
+from django_migration_hooks.check_deploy_makemigrations import main
 from tests.conftest import git, git_commit, write
 from tests.deploy import run_hook
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from hooks import check_migration_conflicts
-from hooks.check_migration_conflicts import main
+from django_migration_hooks import check_migration_conflicts
+from django_migration_hooks.check_migration_conflicts import main
 from tests.conftest import git, git_commit, write
 
 APP_FILES = {"__init__.py": "", "models.py": "from django.db import models\n"}
@@ -664,7 +664,7 @@ def test_verdict_matches_djangos_migration_loader(git_repo, capsys, files, verdi
 
 
 def test_cat_files_reads_many_objects_in_one_call(git_repo):
-    from hooks import _git
+    from django_migration_hooks import _git
 
     write(git_repo, {"a.py": "x\n\ny\n", "b.bin": b"\0\n\xff 1 2\n", "empty.py": ""})
     sha = git_commit(git_repo)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hooks import check_migration_rewrites
-from hooks.check_migration_rewrites import first_difference, main
+from django_migration_hooks import check_migration_rewrites
+from django_migration_hooks.check_migration_rewrites import first_difference, main
 from tests.conftest import git, git_commit, git_init, write
 
 INITIAL = '''\

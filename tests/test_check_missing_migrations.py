@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from hooks import _django
-from hooks import check_missing_migrations as hook
-from hooks._config import load_config
-from hooks._django_runner import file_clock
-from hooks.check_missing_migrations import main
+from django_migration_hooks import _django
+from django_migration_hooks import check_missing_migrations as hook
+from django_migration_hooks._config import load_config
+from django_migration_hooks._django_runner import file_clock
+from django_migration_hooks.check_missing_migrations import main
 from tests.conftest import git, git_commit, git_init, run_pre_commit, try_repo, write
 
 
@@ -608,7 +608,7 @@ def test_static_mode_delegates(git_repo, monkeypatch, capsys):
             calls.append((list(filenames), base))
             return [hook.Finding("shop/models.py", 3, 5, "DMH102", "shop.Product: x")]
 
-    monkeypatch.setitem(sys.modules, "hooks._static_check", Static)
+    monkeypatch.setitem(sys.modules, "django_migration_hooks._static_check", Static)
     write(git_repo, {"shop/models.py": ""})
     assert main(["--mode", "static", "--base", "main", "shop/models.py"]) == 1
     assert calls == [(["shop/models.py"], "main")]
@@ -622,7 +622,7 @@ def test_auto_mode_without_settings_falls_back_with_notice(git_repo, monkeypatch
             problems.append("shop/models.py: skipped, not valid UTF-8")
             return []
 
-    monkeypatch.setitem(sys.modules, "hooks._static_check", Static)
+    monkeypatch.setitem(sys.modules, "django_migration_hooks._static_check", Static)
     write(git_repo, {"shop/models.py": ""})
     assert main(["shop/models.py"]) == 0
     assert capsys.readouterr() == (
@@ -756,7 +756,7 @@ def test_config_with_additional_dependencies_uses_hook_env(consumer, pre_commit_
     ],
 )
 def test_runner_names_missing_environment_variable(monkeypatch, exc, expected):
-    from hooks import _django_runner
+    from django_migration_hooks import _django_runner
 
     for name in ("API_TOKEN", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
         monkeypatch.delenv(name, raising=False)

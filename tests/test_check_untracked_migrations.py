@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from hooks import check_untracked_migrations as hook
-from hooks.check_untracked_migrations import main
+from django_migration_hooks import check_untracked_migrations as hook
+from django_migration_hooks.check_untracked_migrations import main
 from tests.conftest import git, git_commit, write
 
 MODELS = (

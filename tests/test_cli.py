@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from hooks.cli import all_rules, main
+from django_migration_hooks.cli import all_rules, main
 from tests.conftest import git, write
 
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from hooks._config import load_config
-from hooks._report import Finding, HookError
+from django_migration_hooks._config import load_config
+from django_migration_hooks._report import Finding, HookError
 
 SCHEMA = {"python": "str", "strict": "bool", "apps": "list[str]", "env": "dict[str, str]"}
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks.check_missing_migrations import main
+from django_migration_hooks.check_missing_migrations import main
 from tests.conftest import git_commit, git_init, write
 
 pytestmark = pytest.mark.django
@@ -796,7 +796,7 @@ def test_migration_modules_get_the_import_systems_attributes(
 
 
 def test_migration_code_cache_leaves_out_sources_changed_during_the_run(tmp_path, monkeypatch):
-    from hooks._django_runner import _MigrationImporter
+    from django_migration_hooks._django_runner import _MigrationImporter
 
     write(tmp_path, {"racy_app/__init__.py": "", "racy_app/migrations/__init__.py": ""})
     write(tmp_path, {"racy_app/migrations/m_before.py": "X = 1\n"})

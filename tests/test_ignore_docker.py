@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from hooks.ignore import IgnoreRule
-from hooks.ignore.docker import DockerIgnore, go_clean
+from django_migration_hooks.ignore import IgnoreRule
+from django_migration_hooks.ignore.docker import DockerIgnore, go_clean
 
 MIGRATION = "app/migrations/0001_initial.py"
 

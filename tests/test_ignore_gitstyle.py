@@ -4,8 +4,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from hooks.ignore import IgnoreRule
-from hooks.ignore.gitstyle import GitStyleIgnore
+from django_migration_hooks.ignore import IgnoreRule
+from django_migration_hooks.ignore.gitstyle import GitStyleIgnore
 
 MIGRATION = "app/migrations/0001_initial.py"
 INIT = "app/migrations/__init__.py"

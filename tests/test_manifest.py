@@ -9,7 +9,7 @@ import sys
 import pytest
 import yaml
 
-from hooks.cli import HOOK_MODULES, all_rules
+from django_migration_hooks.cli import HOOK_MODULES, all_rules
 from tests.conftest import ROOT
 
 if sys.version_info >= (3, 11):
@@ -24,7 +24,7 @@ IDS = [hook["id"] for hook in MANIFEST]
 
 
 def test_every_hook_module_is_in_the_manifest():
-    modules = {f"hooks.{hook_id.replace('-', '_')}" for hook_id in IDS}
+    modules = {f"django_migration_hooks.{hook_id.replace('-', '_')}" for hook_id in IDS}
     assert modules == set(HOOK_MODULES)
 
 
@@ -32,10 +32,10 @@ def test_every_hook_module_is_in_the_manifest():
 def test_hook_entry_is_a_console_script(hook):
     module = hook["id"].replace("-", "_")
     assert hook["entry"] == hook["id"]
-    assert PYPROJECT["project"]["scripts"][hook["id"]] == f"hooks.{module}:main"
+    assert PYPROJECT["project"]["scripts"][hook["id"]] == f"django_migration_hooks.{module}:main"
     assert hook["language"] == "python"
     assert hook["minimum_pre_commit_version"] == "3.2.0"
-    assert hook["id"] == importlib.import_module(f"hooks.{module}").HOOK_ID
+    assert hook["id"] == importlib.import_module(f"django_migration_hooks.{module}").HOOK_ID
 
 
 @pytest.mark.parametrize("hook_id", IDS)

@@ -1,4 +1,4 @@
-"""hooks._migrations: migration files read with ast, and the graph Django's loader would build."""
+"""_migrations: migration files read with ast, and the graph Django's loader would build."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks._migrations import (
+from django_migration_hooks._migrations import (
     Dependency,
     Graph,
     MigrationFile,

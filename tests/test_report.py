@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from hooks._report import (
+from django_migration_hooks._report import (
     Finding,
     HookError,
     format_findings,

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from hooks import _static_check
-from hooks._migration_state import AppState
-from hooks._models import DiskTree
-from hooks._report import HookError
-from hooks._static_check import RULES_STATIC, check_static, known_change
+from django_migration_hooks import _static_check
+from django_migration_hooks._migration_state import AppState
+from django_migration_hooks._models import DiskTree
+from django_migration_hooks._report import HookError
+from django_migration_hooks._static_check import RULES_STATIC, check_static, known_change
 from tests.conftest import git, git_commit, write
 
 HINT = "(fix: python manage.py makemigrations shop)"

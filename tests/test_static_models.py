@@ -1,4 +1,4 @@
-"""hooks._models: model classes read with ast (fields, Meta, managers, bases, unknowns)."""
+"""_models: model classes read with ast (fields, Meta, managers, bases, unknowns)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hooks._apps import find_apps
-from hooks._models import DiskTree, GitTree, Model, ModelIndex, Tree
+from django_migration_hooks._apps import find_apps
+from django_migration_hooks._models import DiskTree, GitTree, Model, ModelIndex, Tree
 from tests.conftest import git, git_commit, write
 
 APP = {
@@ -302,7 +302,7 @@ def test_git_tree_reads_commit_and_index(git_repo: Path):
 
 
 def test_blob_reader_stays_in_step_after_a_tree_or_a_missing_object(git_repo: Path):
-    from hooks._models import BlobReader
+    from django_migration_hooks._models import BlobReader
 
     write(git_repo, {**APP, "shop/models.py": "# v1\n"})
     head = git_commit(git_repo)

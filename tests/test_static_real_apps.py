@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks._static_check import check_static
+from django_migration_hooks._static_check import check_static
 from tests.conftest import git_commit, git_init
 
 PACKAGES = ("django-taggit", "django-simple-history")

@@ -1,4 +1,4 @@
-"""hooks._migration_state: operations read fast or with ast, and the model state they build."""
+"""_migration_state: operations read fast or with ast, and the model state they build."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import ast
 
 import pytest
 
-from hooks._migration_state import (
+from django_migration_hooks._migration_state import (
     Op,
     Replay,
     build_state,
@@ -14,7 +14,7 @@ from hooks._migration_state import (
     read_operations,
     scan_operations,
 )
-from hooks._migrations import parse_migration
+from django_migration_hooks._migrations import parse_migration
 
 WRITER = """\
 from django.db import migrations, models

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks.check_deploy_makemigrations import main
+from django_migration_hooks.check_deploy_makemigrations import main
 from tests.conftest import git, write
 
 

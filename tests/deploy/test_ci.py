@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from hooks.deploy import ci
-from hooks.deploy._site import CommandSite
+from django_migration_hooks.deploy import ci
+from django_migration_hooks.deploy._site import CommandSite
 from tests.deploy import run_hook
 
 HINT = "(fix: run makemigrations locally, commit the files, and only `migrate` here)"

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from hooks.deploy import kubernetes
-from hooks.deploy._site import CommandSite
+from django_migration_hooks.deploy import kubernetes
+from django_migration_hooks.deploy._site import CommandSite
 from tests.conftest import write
 from tests.deploy import run_hook
 

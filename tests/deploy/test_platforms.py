@@ -4,10 +4,10 @@ import sys
 
 import pytest
 
-from hooks._files import FileProblem
-from hooks.deploy import platforms
-from hooks.deploy._site import CommandSite
-from hooks.deploy._yaml import Map, Node, Seq, Str
+from django_migration_hooks._files import FileProblem
+from django_migration_hooks.deploy import platforms
+from django_migration_hooks.deploy._site import CommandSite
+from django_migration_hooks.deploy._yaml import Map, Node, Seq, Str
 from tests.conftest import git, try_repo, write
 from tests.deploy import run_hook
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from hooks.deploy import procfile
+from django_migration_hooks.deploy import procfile
 from tests.deploy import run_hook
 
 HINT = "(fix: run makemigrations locally, commit the files, and only `migrate` here)"

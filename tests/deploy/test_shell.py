@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from hooks import _shell
-from hooks.deploy import _analyse, shell
-from hooks.deploy._site import CommandSite
+from django_migration_hooks import _shell
+from django_migration_hooks.deploy import _analyse, shell
+from django_migration_hooks.deploy._site import CommandSite
 from tests.deploy import run_hook
 
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from hooks._files import FileProblem
-from hooks.deploy._site import CommandSite
-from hooks.deploy._yaml import (
+from django_migration_hooks._files import FileProblem
+from django_migration_hooks.deploy._site import CommandSite
+from django_migration_hooks.deploy._yaml import (
     Map,
     Seq,
     Str,

@@ -1,0 +1,189 @@
+"""Git, argv only: file listings, changes, blobs at a ref, batched check-ignore."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from django_migration_hooks._report import HookError
+
+
+class IgnoreMatch(NamedTuple):
+    source: str  # the ignore file as git reports it (repo-relative, or absolute when outside)
+    line: int
+    pattern: str
+
+
+def run(
+    *args: str, cwd: str = ".", stdin: str | None = None, ok: Sequence[int] = (0,)
+) -> subprocess.CompletedProcess[str]:
+    try:
+        proc = subprocess.run(
+            ("git", *args),
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            encoding="utf-8",
+            errors="surrogateescape",
+        )
+    except FileNotFoundError:
+        raise HookError("git is not installed or not on PATH") from None
+    if proc.returncode not in ok:
+        message = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
+        if "not a git repository" in message:
+            raise HookError(f"{os.path.abspath(cwd)} is not inside a git repository")
+        raise HookError(f"git {args[0]} failed: {message}")
+    return proc
+
+
+def zsplit(output: str) -> list[str]:
+    return [part for part in output.split("\0") if part]
+
+
+def root(cwd: str = ".") -> str:
+    return run("rev-parse", "--show-toplevel", cwd=cwd).stdout.strip()
+
+
+def has_commits(cwd: str = ".") -> bool:
+    return run("rev-parse", "--verify", "--quiet", "HEAD", cwd=cwd, ok=(0, 1)).returncode == 0
+
+
+def ref_exists(ref: str, cwd: str = ".") -> bool:
+    proc = run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", cwd=cwd, ok=(0, 1, 128))
+    return proc.returncode == 0
+
+
+def ls_files(*pathspecs: str, cwd: str = ".", others: bool = False) -> list[str]:
+    """Tracked files (plus untracked, not ignored ones with others=True), repo-relative."""
+    args = ["ls-files", "-z", "--cached"]
+    if others:
+        args += ["--others", "--exclude-standard"]
+    return sorted(set(zsplit(run(*args, "--", *pathspecs, cwd=cwd).stdout)))
+
+
+def untracked_files(*pathspecs: str, cwd: str = ".") -> list[str]:
+    """Files on disk that git does not track and does not ignore."""
+    args = ("ls-files", "-z", "--others", "--exclude-standard", "--", *pathspecs)
+    return sorted(set(zsplit(run(*args, cwd=cwd).stdout)))
+
+
+def staged_files(cwd: str = ".") -> list[str]:
+    return zsplit(
+        run("diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", cwd=cwd).stdout
+    )
+
+
+class Change(NamedTuple):
+    status: str  # A, M, D, R (renames keep the old path in `old`)
+    path: str
+    old: str
+
+
+def changes(
+    base: str, head: str | None = None, *pathspecs: str, cwd: str = ".", merge_base: bool = True
+) -> list[Change]:
+    """Name-status changes between base and head (the index when head is None)."""
+    if head is None:
+        args = ["diff", "--cached", "--name-status", "-z", "-M", base]
+    else:
+        args = [
+            "diff",
+            "--name-status",
+            "-z",
+            "-M",
+            f"{base}...{head}" if merge_base else f"{base}..{head}",
+        ]
+    return parse_name_status(run(*args, "--", *pathspecs, cwd=cwd).stdout)
+
+
+def parse_name_status(output: str) -> list[Change]:
+    """`git diff --name-status -z` output as changes (renames and copies carry the old path)."""
+    parts = zsplit(output)
+    result: list[Change] = []
+    i = 0
+    while i < len(parts):
+        status = parts[i][0]
+        if status in "RC":
+            result.append(Change(status, parts[i + 2], parts[i + 1]))
+            i += 3
+        else:
+            result.append(Change(status, parts[i + 1], parts[i + 1]))
+            i += 2
+    return result
+
+
+def show(ref: str, path: str, cwd: str = ".") -> bytes | None:
+    """The blob of path at ref (":path" form for the index when ref is ""), or None if absent."""
+    spec = f"{ref}:{path}" if ref else f":{path}"
+    try:
+        proc = subprocess.run(("git", "show", spec), cwd=cwd, capture_output=True)
+    except FileNotFoundError:
+        raise HookError("git is not installed or not on PATH") from None
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def check_ignore(paths: Iterable[str], cwd: str = ".") -> dict[str, IgnoreMatch]:
+    """One batched `git check-ignore --no-index -v`: path -> the rule that ignores it.
+
+    Paths matched only by a negated (`!`) rule are not ignored and are left out.
+    """
+    todo = list(dict.fromkeys(paths))
+    if not todo:
+        return {}
+    proc = run(
+        "check-ignore",
+        "--no-index",
+        "-v",
+        "-n",
+        "-z",
+        "--stdin",
+        cwd=cwd,
+        stdin="\0".join(todo) + "\0",
+        ok=(0, 1),
+    )
+    fields = proc.stdout.split("\0")
+    result: dict[str, IgnoreMatch] = {}
+    for i in range(0, len(fields) - 3, 4):
+        source, line, pattern, path = fields[i : i + 4]
+        if source and not pattern.startswith("!"):
+            result[path] = IgnoreMatch(source, int(line), pattern)
+    return result
+
+
+def cat_files(names: Sequence[str], cwd: str = ".") -> list[bytes | None]:
+    """Contents of many objects in one `git cat-file --batch`, None for each missing one.
+
+    A name is anything git accepts: a blob id, `REF:path`, or `:path` for the index.
+    """
+    if not names:
+        return []
+    if any("\n" in name for name in names):
+        raise ValueError("object names cannot contain newlines")
+    try:
+        proc = subprocess.run(
+            ("git", "cat-file", "--batch"),
+            cwd=cwd,
+            input=("\n".join(names) + "\n").encode("utf-8", "surrogateescape"),
+            capture_output=True,
+        )
+    except FileNotFoundError:
+        raise HookError("git is not installed or not on PATH") from None
+    if proc.returncode != 0:
+        message = proc.stderr.decode(errors="replace").strip().splitlines() or ["(no output)"]
+        raise HookError(f"git cat-file failed: {message[-1]}")
+    out = proc.stdout
+    result: list[bytes | None] = []
+    pos = 0
+    for _ in names:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split(b" ")
+        pos = end + 1
+        if len(header) != 3 or not header[2].isdigit():  # "<name> missing" / "ambiguous"
+            result.append(None)
+            continue
+        size = int(header[2])
+        result.append(out[pos : pos + size] if header[1] == b"blob" else None)
+        pos += size + 1
+    return result

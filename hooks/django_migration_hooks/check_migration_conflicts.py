@@ -1,0 +1,335 @@
+"""check-migration-conflicts: several leaf migrations in an app, missing dependencies, cycles.
+
+The migration graph of every Django app in the repository is rebuilt statically from the
+migration files as staged in the git index (what the commit will contain), the way Django's
+`MigrationLoader` builds it without a database: `dependencies`, `run_before`, squashed migrations
+(`replaces`), `__first__`/`__latest__` and `swappable_dependency(settings.AUTH_USER_MODEL)`.
+Nothing is imported; the project's Django is not needed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+from django_migration_hooks import _git
+from django_migration_hooks._apps import App, is_skipped, real_path, tracked_files
+from django_migration_hooks._config import load_config
+from django_migration_hooks._hook import parser as hook_parser
+from django_migration_hooks._migrations import (
+    Dependency,
+    Graph,
+    Key,
+    MigrationFile,
+    app_migrations,
+    django_apps,
+    parse_sources,
+    read_settings,
+)
+from django_migration_hooks._report import (
+    EXIT_FINDINGS,
+    Finding,
+    Rule,
+    handles_errors,
+    is_suppressed,
+    report,
+)
+
+HOOK_ID = "check-migration-conflicts"
+SCHEMA: dict[str, str] = {}
+
+RULES = (
+    Rule(
+        "DMH401",
+        "multiple-leaf-migrations",
+        HOOK_ID,
+        "An app's migration graph has more than one leaf node: several migrations that no other "
+        "migration of the app follows, usually two branches that each added a migration on top "
+        "of the same parent.",
+        "Django refuses to migrate (`Conflicting migrations detected; multiple leaf nodes in the "
+        "migration graph`), so the conflict surfaces on the next deploy or for the next "
+        "developer; teams then stop committing migrations, which is worse.",
+        "Run `python manage.py makemigrations --merge <app>` and commit the merge migration, or "
+        "(if the newer migration is not deployed anywhere yet) renumber it and make it depend on "
+        "the other leaf.",
+    ),
+    Rule(
+        "DMH402",
+        "missing-migration-dependency",
+        HOOK_ID,
+        "A migration depends on (or must run before) a migration of an app in the repository "
+        "that does not exist: a typo, a deleted or renamed file, or an app without migrations. "
+        "Dependencies on apps that are not in the repository (third-party apps, Django's own) "
+        "are not checked.",
+        "Django stops with `NodeNotFoundError` before running any migration.",
+        "Point the dependency at an existing migration (or restore the deleted one; a squashed "
+        "migration that `replaces` it also satisfies it).",
+    ),
+    Rule(
+        "DMH403",
+        "migration-dependency-cycle",
+        HOOK_ID,
+        "Migrations depend on each other in a circle, through `dependencies` or `run_before`, "
+        "possibly across apps.",
+        "Django stops with `CircularDependencyError`: no order exists in which to apply them.",
+        "Remove one of the dependencies; across apps, split one migration in two (for example "
+        "create the model first and add the foreign key in a later migration).",
+    ),
+)
+
+
+# --- pure checks ------------------------------------------------------------------------------
+
+
+def _ref_to(migration: MigrationFile, targets: Iterable[Key]) -> Dependency | None:
+    wanted = set(targets)
+    for ref in (*migration.dependency_refs, *migration.run_before_refs):
+        if ref.key in wanted:
+            return ref
+    return None
+
+
+def _at(migration: MigrationFile, ref: Dependency | None) -> tuple[int, int]:
+    return (ref.line, ref.col) if ref is not None else (migration.line, migration.col)
+
+
+def _names(keys: Iterable[Key]) -> str:
+    return ", ".join(f"`{name}`" for _, name in keys)
+
+
+def check_conflicts(graph: Graph) -> list[Finding]:
+    """DMH401: one finding per leaf migration of every app with several leaves."""
+    findings: list[Finding] = []
+    # an app with a broken internal dependency has extra leaves: DMH402 says what to fix first
+    broken = {
+        m.migration.app_label for m in graph.missing if m.ref.app_label == m.migration.app_label
+    }
+    # an app with a migration Python cannot parse: its edges are a guess, Django fails on import
+    broken.update(key[0] for key, migration in graph.nodes.items() if migration.broken)
+    for app, leaves in graph.conflicts().items():
+        if app in broken:
+            continue
+        parent = graph.common_parent(leaves)
+        after = f"common parent `{parent[1]}`" if parent else "no common parent"
+        for leaf in leaves:
+            migration = graph.nodes[leaf]
+            others = [key for key in leaves if key != leaf]
+            same_app = [p for p in graph.parents[leaf] if p[0] == app]
+            line, col = _at(migration, _ref_to(migration, same_app))
+            findings.append(
+                Finding(
+                    migration.path,
+                    line,
+                    col,
+                    "DMH401",
+                    f"app `{app}` has {len(leaves)} leaf migrations: `{leaf[1]}` conflicts "
+                    f"with {_names(others)} ({after})",
+                    f"`python manage.py makemigrations --merge {app}`, or renumber "
+                    f"`{leaf[1]}` and make it depend on `{others[-1][1]}`",
+                )
+            )
+    return findings
+
+
+def _suggestion(graph: Graph, key: Key) -> str:
+    names = sorted(name for app, name in graph.nodes if app == key[0])
+    prefix = key[1].split("_", 1)[0]
+    close = (
+        difflib.get_close_matches(key[1], names, n=1, cutoff=0.8)
+        or [name for name in names if name.split("_", 1)[0] == prefix][:1]
+    )
+    return f"did you mean `{close[0]}`?" if close else ""
+
+
+def check_missing(graph: Graph) -> list[Finding]:
+    """DMH402: dependencies and run_before entries naming migrations that do not exist."""
+    findings: list[Finding] = []
+    for missing in graph.missing:
+        ref, origin = missing.ref, missing.migration
+        if origin.broken:
+            continue  # edges read as text from a file Python cannot parse: not trustworthy
+        target = f"`{ref.app_label}.{ref.name}`"
+        verb = "depends on" if missing.field == "dependencies" else "must run before"
+        if missing.reason == "unmigrated":
+            message = (
+                f"`{origin.name}` {verb} {target}, but app `{ref.app_label}` has no migrations"
+            )
+            hint = f"create the migrations of `{ref.app_label}` or remove the dependency"
+        else:
+            message = f"`{origin.name}` {verb} {target}, which does not exist"
+            suggestion = _suggestion(graph, ref.key)
+            hint = "name an existing migration or restore the missing one"
+            if suggestion:
+                hint = f"{hint}; {suggestion}"
+        findings.append(Finding(origin.path, ref.line, ref.col, "DMH402", message, hint))
+    return findings
+
+
+def _cycle_path(graph: Graph, members: Sequence[Key]) -> list[Key]:
+    """One circular path through a strongly connected group, starting at its first member."""
+    group = set(members)
+    start = members[0]
+    path = [start]
+    seen = {start}
+    stack = [iter(sorted(p for p in graph.parents[start] if p in group))]
+    while stack:
+        for parent in stack[-1]:
+            if parent == start:
+                return path
+            if parent not in seen:
+                seen.add(parent)
+                path.append(parent)
+                stack.append(iter(sorted(p for p in graph.parents[parent] if p in group)))
+                break
+        else:
+            stack.pop()
+            path.pop()
+    return list(members)  # pragma: no cover - a strongly connected group always has a cycle
+
+
+def check_cycles(graph: Graph) -> list[Finding]:
+    """DMH403: one finding per migration in a dependency cycle."""
+    findings: list[Finding] = []
+    for members in graph.cycles():
+        path = _cycle_path(graph, members)
+        shown = " -> ".join(f"`{app}.{name}`" for app, name in [*path, path[0]])
+        for index, key in enumerate(path):
+            migration = graph.nodes[key]
+            nxt = path[(index + 1) % len(path)]
+            ref = _ref_to(migration, [nxt]) or _ref_to(migration, members)
+            if ref is None:  # the edge comes from the other side's run_before
+                ref = _ref_to(graph.nodes[nxt], [key])
+                if ref is not None:
+                    migration, ref = graph.nodes[nxt], ref
+            line, col = _at(migration, ref)
+            findings.append(
+                Finding(
+                    migration.path,
+                    line,
+                    col,
+                    "DMH403",
+                    f"dependency cycle: {shown} (each depends on the next)",
+                    "remove one of these dependencies, or split a migration in two",
+                )
+            )
+    return findings
+
+
+def check_graph(graph: Graph) -> list[Finding]:
+    return [*check_conflicts(graph), *check_missing(graph), *check_cycles(graph)]
+
+
+# --- the repository -----------------------------------------------------------------------------
+
+
+def _project_roots(files: Iterable[str]) -> list[str]:
+    """Folders holding a manage.py: each is a separate Django project."""
+    return sorted({p.rpartition("/")[0] for p in files if p.rpartition("/")[2] == "manage.py"})
+
+
+def project_groups(apps: Sequence[App], files: Iterable[str]) -> list[list[App]]:
+    """Apps grouped by Django project (the nearest folder above with a manage.py).
+
+    Apps under no project folder belong to every project. With one project or none, all apps
+    form one group.
+    """
+    roots = [r for r in _project_roots(files) if not is_skipped(f"{r}/manage.py")]
+    by_root: dict[str | None, list[App]] = {}
+    for app in apps:
+        owner: str | None = None
+        for root in roots:
+            inside = root == "" or app.path == root or app.path.startswith(root + "/")
+            if inside and (owner is None or len(root) > len(owner)):
+                owner = root
+        by_root.setdefault(owner, []).append(app)
+    shared = by_root.pop(None, [])
+    if len(by_root) <= 1:
+        groups = [list(apps)] if apps else []
+    else:
+        groups = [[*members, *shared] for _, members in sorted(by_root.items())]
+    return [part for group in groups for part in _split_duplicate_labels(group)]
+
+
+def _split_duplicate_labels(group: list[App]) -> list[list[App]]:
+    """Apps sharing a label (separate projects without a manage.py) go to separate graphs.
+
+    Each graph gets the apps of one parent folder among those with a shared label, plus every
+    app whose label is unique.
+    """
+    counts = Counter(app.label for app in group if app.migrations_dir is not None)
+    shared_labels = {label for label, count in counts.items() if count > 1}
+    if not shared_labels:
+        return [group]
+    unique = [app for app in group if app.label not in shared_labels]
+    by_parent: dict[str, list[App]] = {}
+    for app in group:
+        if app.label in shared_labels:
+            by_parent.setdefault(app.path.rpartition("/")[0], []).append(app)
+    return [[*members, *unique] for _, members in sorted(by_parent.items())]
+
+
+def _index_contents(paths: list[str], links: Mapping[str, str] | None = None) -> list[bytes | None]:
+    """Staged contents; a path below a tracked symlink to a folder is read at its target."""
+    # ./: relative to the cwd
+    return _git.cat_files([f":./{real_path(p, links or {})}" for p in paths])
+
+
+def scan_repository() -> tuple[list[Finding], list[str]]:
+    """Findings (before config and noqa) and per-file problems, from the git index."""
+    tracked, links = tracked_files()
+    files = [p for p in tracked if "\n" not in p]
+    apps = django_apps(files)
+    labels = {app.migrations_dir: app.label for app in apps if app.migrations_dir is not None}
+    paths = sorted(p for app in apps for p in app_migrations(app))
+    migrations, problems = parse_sources(
+        zip(paths, _index_contents(paths, links), strict=True),
+        labels=labels,
+        swappable=read_settings(files),
+        full=False,
+    )
+    by_dir: dict[str, list[MigrationFile]] = {}
+    for migration in migrations:
+        by_dir.setdefault(migration.path.rpartition("/")[0], []).append(migration)
+    findings: set[Finding] = set()
+    for group in project_groups(apps, files):
+        members = [
+            m for app in group if app.migrations_dir for m in by_dir.get(app.migrations_dir, [])
+        ]
+        graph = Graph(members, unmigrated_apps={app.label for app in group})
+        findings.update(check_graph(graph))
+    return sorted(findings), problems
+
+
+def _without_noqa(findings: list[Finding]) -> list[Finding]:
+    paths = sorted({f.path for f in findings})
+    links = tracked_files()[1] if paths else {}
+    lines = {
+        path: (data or b"").decode("utf-8", "replace").splitlines()
+        for path, data in zip(paths, _index_contents(paths, links), strict=True)
+    }
+    return [f for f in findings if not is_suppressed(f, lines[f.path])]
+
+
+def check_repository() -> list[Finding]:
+    findings, problems = scan_repository()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return load_config(HOOK_ID, SCHEMA).keep(_without_noqa(findings))
+
+
+@handles_errors(HOOK_ID)
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = hook_parser(HOOK_ID, "Report conflicting, broken or circular migration graphs.")
+    args = parser.parse_args(argv)
+    config = load_config(HOOK_ID, SCHEMA)
+    findings, problems = scan_repository()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    code = report(config.keep(_without_noqa(findings)), args.format)
+    return max(code, EXIT_FINDINGS if problems else code)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

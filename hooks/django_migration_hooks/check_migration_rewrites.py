@@ -1,0 +1,507 @@
+"""check-migration-rewrites: migrations that already shipped were modified, deleted or renamed.
+
+"Shipped" means present on the base: `--base REF` (or `base` in the configuration), else
+`PRE_COMMIT_FROM_REF` (pre-push, `pre-commit run --from-ref`), else the remote default branch
+(`origin/HEAD`, `origin/main`, `origin/master`), else a local `main`/`master`. The migrations as
+they were where the current work forked from the base (`git merge-base BASE HEAD`) are compared
+with what is being committed or pushed: `PRE_COMMIT_TO_REF` when set, else the git index (the
+last commit plus staged changes: exactly what `git commit` records).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import posixpath
+import sys
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any, NamedTuple
+
+import pathspec
+
+from django_migration_hooks import _git
+from django_migration_hooks._apps import app_label, is_skipped
+from django_migration_hooks._config import load_config
+from django_migration_hooks._hook import parser as hook_parser
+from django_migration_hooks._migrations import Key, is_migration_path, parse_migration
+from django_migration_hooks._report import (
+    Finding,
+    HookError,
+    Rule,
+    handles_errors,
+    is_suppressed,
+    report,
+)
+
+HOOK_ID = "check-migration-rewrites"
+SCHEMA = {"allow": "list[str]", "base": "str"}
+DEFAULT_BASES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
+NULL_SHA = "0" * 40
+MIGRATIONS_PATHSPEC = ":(glob)**/migrations/*.py"
+
+RULES = (
+    Rule(
+        "DMH411",
+        "modified-shipped-migration",
+        HOOK_ID,
+        "A migration that exists on the base branch was changed in a way that changes what it "
+        "does (comments, formatting and docstrings are ignored: the code is compared as a "
+        "syntax tree).",
+        "Databases that already applied the migration never run it again, so the change "
+        "reaches new databases only: production, staging and every developer database drift "
+        "apart silently.",
+        "Revert the edit and put the change in a new migration (`python manage.py "
+        "makemigrations`). If the edit is deliberate and safe (a fix for fresh databases "
+        "only), list the file under `allow`.",
+    ),
+    Rule(
+        "DMH412",
+        "deleted-shipped-migration",
+        HOOK_ID,
+        "A migration that exists on the base branch was deleted or renamed, and no squashed "
+        "migration in the tree `replaces` it.",
+        "Django records applied migrations by name: a renamed migration runs again on "
+        "databases that already applied it under the old name, and migrations depending on "
+        "a deleted one stop loading. Deleting and regenerating migrations is how deployed "
+        "databases break.",
+        "Restore the file under its old name. To shrink history, squash "
+        "(`python manage.py squashmigrations`) and delete the replaced files only after "
+        "every database has applied the squashed migration.",
+    ),
+)
+
+
+class Base(NamedTuple):
+    ref: str  # as given, for messages
+    commit: str  # the merge base with HEAD (or TO_REF)
+    head: str | None  # None: the index
+
+
+# --- pure checks ------------------------------------------------------------------------------
+
+
+def _no_effect(stmt: ast.stmt) -> bool:
+    """A docstring (a statement that is only a string) or a `from __future__` import."""
+    if isinstance(stmt, ast.ImportFrom):
+        return stmt.module == "__future__"
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Constant)
+        and isinstance(stmt.value.value, str)
+    )
+
+
+def _strip_docstrings(tree: ast.AST) -> ast.AST:
+    """Drop docstrings and `from __future__` imports: they do not change what a migration does
+    (on Python 3, `unicode_literals` and the rest are no-ops)."""
+    for node in ast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            body = getattr(node, field, None)
+            if isinstance(body, list) and body:
+                kept = [stmt for stmt in body if not _no_effect(stmt)]
+                setattr(node, field, kept or [ast.Pass()])
+    return tree
+
+
+def _parse(source: bytes) -> ast.AST | None:
+    try:
+        return _strip_docstrings(ast.parse(source))
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _position(node: ast.AST) -> tuple[int, int] | None:
+    line = getattr(node, "lineno", None)
+    col = getattr(node, "col_offset", None)
+    if isinstance(line, int) and isinstance(col, int):
+        return line, col + 1
+    return None
+
+
+def _difference(old: ast.AST, new: ast.AST) -> tuple[bool, tuple[int, int] | None]:
+    """(whether new differs from old, where: the deepest differing node with a position)."""
+    if type(old) is not type(new):
+        return True, _position(new)
+    for field in new._fields:
+        if field == "kind" and isinstance(new, ast.Constant):
+            continue  # the `u` prefix of u"..." strings: formatting only
+        a, b = getattr(old, field, None), getattr(new, field, None)
+        if isinstance(a, list) and isinstance(b, list):
+            for x, y in zip(a, b, strict=False):
+                if isinstance(x, ast.AST) and isinstance(y, ast.AST):
+                    differs, where = _difference(x, y)
+                    if differs:
+                        return True, where or _position(new)
+                elif x != y:
+                    return True, _position(new)
+            if len(a) != len(b):
+                extra = b[len(a)] if len(b) > len(a) else None
+                where = _position(extra) if isinstance(extra, ast.AST) else None
+                return True, where or _position(new)
+        elif isinstance(a, ast.AST) and isinstance(b, ast.AST):
+            differs, where = _difference(a, b)
+            if differs:
+                return True, where or _position(new)
+        elif type(a) is not type(b) or a != b:
+            return True, _position(new)
+    return False, None
+
+
+def first_difference(old: ast.AST, new: ast.AST) -> tuple[int, int] | None:
+    """Where new first differs from old (1-based), (1, 1) if nowhere better; None when equal."""
+    differs, where = _difference(old, new)
+    return (where or (1, 1)) if differs else None
+
+
+def _qualified(app: str, name: str) -> str:
+    return f"{app}.{name}" if app else name
+
+
+def _pair_key(node: ast.expr) -> Key | None:
+    if isinstance(node, (ast.Tuple, ast.List)) and len(node.elts) == 2:
+        app, name = node.elts
+        if (
+            isinstance(app, ast.Constant)
+            and isinstance(app.value, str)
+            and isinstance(name, ast.Constant)
+            and isinstance(name.value, str)
+        ):
+            return (app.value, name.value)
+    return None
+
+
+def _edge_keys(tree: ast.AST) -> set[Key]:
+    """The ("app", "name") entries of `dependencies`/`run_before` in a migration module."""
+    found: set[Key] = set()
+    for cls in getattr(tree, "body", []):
+        if isinstance(cls, ast.ClassDef) and cls.name == "Migration":
+            for stmt in cls.body:
+                if (
+                    isinstance(stmt, ast.Assign)
+                    and isinstance(stmt.targets[0], ast.Name)
+                    and stmt.targets[0].id in ("dependencies", "run_before")
+                    and isinstance(stmt.value, (ast.List, ast.Tuple))
+                ):
+                    found.update(k for k in map(_pair_key, stmt.value.elts) if k is not None)
+    return found
+
+
+def squash_transition(
+    tree: ast.AST,
+    squashes: Mapping[Key, Key],
+    gone: Collection[Key],
+    repointed: Collection[Key] = (),
+) -> ast.AST:
+    """Apply the steps of Django's squash transition to a migration's (old) syntax tree.
+
+    In `dependencies`/`run_before`, a migration replaced by a squashed one that is among
+    `repointed` (the entries of the new version) is renamed to the squashed one (duplicates
+    dropped); a `replaces` list whose migrations are all `gone` is dropped. Applied to the old
+    version (and the `replaces` step to both), the documented edits (repoint dependants at the
+    squash, remove `replaces` once the replaced files are deleted) compare equal.
+    """
+    if not isinstance(tree, ast.Module):
+        return tree
+    for cls in tree.body:
+        if not (isinstance(cls, ast.ClassDef) and cls.name == "Migration"):
+            continue
+        body: list[ast.stmt] = []
+        for stmt in cls.body:
+            target = stmt.targets[0] if isinstance(stmt, ast.Assign) else None
+            if target is None or not isinstance(target, ast.Name):
+                body.append(stmt)
+                continue
+            value = stmt.value if isinstance(stmt, ast.Assign) else None
+            if not isinstance(value, (ast.List, ast.Tuple)):
+                body.append(stmt)
+                continue
+            keys = [_pair_key(e) for e in value.elts]
+            if target.id == "replaces" and keys and all(k is not None and k in gone for k in keys):
+                continue
+            if target.id in ("dependencies", "run_before"):
+                elts: list[ast.expr] = []
+                seen: set[Key] = set()
+                for element, key in zip(value.elts, keys, strict=True):
+                    if key is not None and key in squashes and squashes[key] in repointed:
+                        key = squashes[key]
+                        element = ast.Tuple(
+                            [ast.Constant(key[0]), ast.Constant(key[1])], ast.Load()
+                        )
+                    if key is not None:
+                        if key in seen:
+                            continue
+                        seen.add(key)
+                    elts.append(element)
+                value.elts = elts
+            body.append(stmt)
+        cls.body = body or [ast.Pass()]
+    return tree
+
+
+def check_modified(
+    path: str,
+    old: bytes,
+    new: bytes,
+    base: str,
+    app: str = "",
+    *,
+    squashes: Mapping[Key, Key] | None = None,
+    gone: Collection[Key] = (),
+) -> list[Finding]:
+    """DMH411 when new behaves differently from old (a migration file present on base).
+
+    `squashes` (replaced key -> squashed key) and `gone` (migrations deleted) allow the edits of
+    Django's squash transition (see squash_transition).
+    """
+    if old == new:
+        return []
+    old_tree, new_tree = _parse(old), _parse(new)
+    if squashes and old_tree is not None and new_tree is not None:
+        old_tree = squash_transition(old_tree, squashes, gone, _edge_keys(new_tree))
+        new_tree = squash_transition(new_tree, squashes, gone)
+    if old_tree is None or new_tree is None:
+        where: tuple[int, int] | None = (1, 1)
+    else:
+        where = first_difference(old_tree, new_tree)
+    if where is None:
+        return []
+    name = _qualified(app, posixpath.basename(path)[:-3])
+    return [
+        Finding(
+            path,
+            *where,
+            "DMH411",
+            f"migration `{name}` exists on `{base}` and was modified; databases that already "
+            "applied it will not run the change",
+            "revert the edit and make a new migration (`python manage.py makemigrations`)",
+        )
+    ]
+
+
+def check_removed(old_path: str, new_path: str | None, base: str, app: str = "") -> list[Finding]:
+    """DMH412 for a migration present on base that was deleted (new_path None) or renamed."""
+    name = _qualified(app, posixpath.basename(old_path)[:-3])
+    if new_path is None:
+        return [
+            Finding(
+                old_path,
+                1,
+                1,
+                "DMH412",
+                f"migration `{name}` exists on `{base}` and was deleted",
+                f"restore it (`git checkout {base} -- {old_path}`); delete migrations only "
+                "after a squashed migration that replaces them has been applied everywhere",
+            )
+        ]
+    return [
+        Finding(
+            new_path,
+            1,
+            1,
+            "DMH412",
+            f"migration `{name}` exists on `{base}` and was renamed to "
+            f"`{posixpath.basename(new_path)[:-3]}`; databases that applied it will run it again",
+            f"keep the name `{posixpath.basename(old_path)}`",
+        )
+    ]
+
+
+# --- git --------------------------------------------------------------------------------------
+
+
+def _label(path: str, labels: dict[str, str]) -> str:
+    app_dir = path.rpartition("/")[0].rpartition("/")[0]
+    if app_dir not in labels:
+        labels[app_dir] = app_label(app_dir)
+    return labels[app_dir]
+
+
+def _notice(message: str) -> None:
+    print(f"{HOOK_ID}: {message}", file=sys.stderr)
+
+
+def resolve_base(explicit: str | None, env: Mapping[str, str]) -> Base | None:
+    """The base to compare with, or None (after one notice on stderr) when there is none."""
+    head = env.get("PRE_COMMIT_TO_REF") or None
+    if head is not None and not _git.ref_exists(head):
+        raise HookError(f"PRE_COMMIT_TO_REF {head!r} is not a commit in this repository")
+    if explicit:
+        if not _git.ref_exists(explicit):
+            _notice(
+                f"base {explicit!r} not found (shallow clone or not fetched?); "
+                "nothing to compare, skipped"
+            )
+            return None
+        ref = explicit
+    else:
+        from_ref = env.get("PRE_COMMIT_FROM_REF", "")
+        candidates = [from_ref] if from_ref and from_ref != NULL_SHA else []
+        found = [c for c in (*candidates, *DEFAULT_BASES) if _git.ref_exists(c)]
+        if not found:
+            _notice(
+                "no base branch found (tried PRE_COMMIT_FROM_REF, "
+                + ", ".join(DEFAULT_BASES)
+                + "); nothing to compare, skipped (use --base REF)"
+            )
+            return None
+        ref = found[0]
+    if len(ref) == 40 and all(c in "0123456789abcdef" for c in ref):
+        ref = ref[:12]  # PRE_COMMIT_FROM_REF: a full sha is long in messages
+    tip = head or "HEAD"
+    if not _git.has_commits() and head is None:
+        _notice(f"no commit yet, so nothing shipped since `{ref}`; skipped")
+        return None
+    proc = _git.run("merge-base", ref, tip, ok=(0, 1))
+    commit = proc.stdout.strip()
+    if proc.returncode != 0 or not commit:
+        _notice(
+            f"`{ref}` and {tip} have no common history here (shallow clone?); "
+            "nothing to compare, skipped (fetch more history: `git fetch --unshallow`)"
+        )
+        return None
+    return Base(ref, commit, head)
+
+
+def _squashes_at(tree: str | None, labels: dict[str, str]) -> dict[Key, Key]:
+    """Replaced key -> squashed key, for squashed migrations in a tree (None: the index)."""
+    if tree is None:
+        args = ["grep", "--cached", "-l", "-z", "-e", "replaces"]
+    else:
+        args = ["grep", "-l", "-z", "-e", "replaces", tree]
+    proc = _git.run(*args, "--", MIGRATIONS_PATHSPEC, ok=(0, 1))
+    paths = [p.split(":", 1)[1] if tree else p for p in _git.zsplit(proc.stdout)]
+    paths = [p for p in paths if is_migration_path(p) and "\n" not in p]
+    prefix = f"{tree}:./" if tree else ":./"
+    squashes: dict[Key, Key] = {}
+    for path, data in zip(paths, _git.cat_files([prefix + p for p in paths]), strict=True):
+        if data is None:
+            continue
+        migration = parse_migration(path, data, app_label=_label(path, labels))
+        if migration is not None:
+            for key in migration.replaces:
+                squashes.setdefault(key, migration.key)
+    return squashes
+
+
+def _squash_replaced(base: Base, labels: dict[str, str]) -> dict[Key, Key]:
+    """Replaced key -> squashed key, for squashed migrations on the new side or on the base
+    (the last step of the transition drops `replaces` from the squashed migration)."""
+    return {**_squashes_at(base.commit, labels), **_squashes_at(base.head, labels)}
+
+
+def _new_side(base: Base) -> str:
+    """The prefix naming a cwd-relative path on the new side (`TO_REF:./` or the index `:./`)."""
+    return f"{base.head}:./" if base.head else ":./"
+
+
+def _changes(base: Base) -> list[_git.Change]:
+    """Migration files changed from base.commit to the new side, relative to the cwd."""
+    args = ["diff", "--name-status", "-z", "-M", "--relative"]
+    args += [base.commit, base.head] if base.head else ["--cached", base.commit]
+    return _git.parse_name_status(_git.run(*args, "--", MIGRATIONS_PATHSPEC).stdout)
+
+
+def scan(base: Base, allow: pathspec.PathSpec[Any] | None = None) -> list[Finding]:
+    """DMH411/DMH412 for migration files changed between base.commit and the new tree.
+
+    Files matching `allow` (old or new path) are left out.
+    """
+    all_changes = _changes(base)
+    changed = [
+        c
+        for c in all_changes
+        if c.status in "DMRT"
+        and is_migration_path(c.old)
+        and not is_skipped(c.old)
+        and "\n" not in c.old + c.path
+        and not (allow is not None and (allow.match_file(c.old) or allow.match_file(c.path)))
+    ]
+    if not changed:
+        return []
+    prefix = _new_side(base)
+    olds = _git.cat_files([f"{base.commit}:./{c.old}" for c in changed])
+    kept = [c for c in changed if c.status != "D"]
+    new_blobs = dict(zip(kept, _git.cat_files([prefix + c.path for c in kept]), strict=True))
+    news = [new_blobs.get(c) for c in changed]
+    labels: dict[str, str] = {}
+    replaced: dict[Key, Key] | None = None
+    gone = {
+        (_label(c.old, labels), posixpath.basename(c.old)[:-3])
+        for c in all_changes
+        if c.status in "DR" and is_migration_path(c.old) and "\n" not in c.old
+    }
+    findings: list[Finding] = []
+    for change, old, new in zip(changed, olds, news, strict=True):
+        if old is None or parse_migration(change.old, old) is None:
+            continue  # not a Django migration on the base
+        if replaced is None:
+            replaced = _squash_replaced(base, labels)
+        if change.status in "MT":
+            label = _label(change.path, labels)
+            findings.extend(
+                check_modified(
+                    change.path, old, new or b"", base.ref, label, squashes=replaced, gone=gone
+                )
+            )
+            continue
+        key = (_label(change.old, labels), posixpath.basename(change.old)[:-3])
+        if key in replaced:
+            continue
+        new_path = change.path if change.status == "R" else None
+        findings.extend(check_removed(change.old, new_path, base.ref, key[0]))
+    return findings
+
+
+def _without_noqa(findings: list[Finding], base: Base) -> list[Finding]:
+    prefix = _new_side(base)
+    paths = sorted({f.path for f in findings})  # deleted files have no lines: never suppressed
+    lines = {
+        path: (data or b"").decode("utf-8", "replace").splitlines()
+        for path, data in zip(paths, _git.cat_files([prefix + p for p in paths]), strict=True)
+    }
+    return [f for f in findings if not is_suppressed(f, lines.get(f.path, []))]
+
+
+def run_check(explicit_base: str | None, env: Mapping[str, str]) -> list[Finding]:
+    _git.root()  # outside a repository: an error (exit 2), not "no base branch found"
+    config = load_config(HOOK_ID, SCHEMA)
+    patterns = config.get("allow", [])
+    try:
+        allow = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+    except Exception as exc:  # pathspec raises several error types for bad patterns
+        raise HookError(f"pyproject.toml: allow: invalid pattern: {exc}") from None
+    base = resolve_base(explicit_base or config.get("base"), env)
+    if base is None:
+        return []
+    return config.keep(_without_noqa(scan(base, allow), base))
+
+
+def check_repository() -> list[Finding]:
+    return run_check(None, os.environ)
+
+
+@handles_errors(HOOK_ID)
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = hook_parser(
+        HOOK_ID, "Report migrations that exist on the base branch and were modified or removed."
+    )
+    parser.add_argument(
+        "--base",
+        metavar="REF",
+        type=_nonempty,
+        help="the branch or commit whose migrations count as shipped (default: "
+        "PRE_COMMIT_FROM_REF, origin/HEAD, origin/main, origin/master, main, master)",
+    )
+    args = parser.parse_args(argv)
+    return report(run_check(args.base, os.environ), args.format)
+
+
+def _nonempty(value: str) -> str:
+    if not value.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return value
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,104 @@
+"""`django-migration-hooks check [PATH] | rules | explain CODE`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import textwrap
+from collections.abc import Sequence
+from types import ModuleType
+
+from django_migration_hooks import _git
+from django_migration_hooks._hook import VersionAction
+from django_migration_hooks._report import (
+    EXIT_FINDINGS,
+    Finding,
+    HookError,
+    Rule,
+    add_format_argument,
+    handles_errors,
+    report,
+)
+
+PROG = "django-migration-hooks"
+HOOK_MODULES = (
+    "django_migration_hooks.check_missing_migrations",
+    "django_migration_hooks.check_ignored_migrations",
+    "django_migration_hooks.check_untracked_migrations",
+    "django_migration_hooks.check_deploy_makemigrations",
+    "django_migration_hooks.check_migration_conflicts",
+    "django_migration_hooks.check_migration_rewrites",
+)
+
+
+def hook_modules() -> list[ModuleType]:
+    return [importlib.import_module(name) for name in HOOK_MODULES]
+
+
+def all_rules() -> list[Rule]:
+    rules = [rule for module in hook_modules() for rule in module.RULES]
+    return sorted(rules, key=lambda r: r.code)
+
+
+def check(path: str) -> tuple[list[Finding], bool]:
+    """Every hook's findings, and whether a hook could not read a file it had to read."""
+    if not os.path.isdir(path):
+        raise HookError(f"{path}: not a directory")
+    _git.root(path)  # fails clearly outside a repository
+    os.chdir(path)
+    findings: list[Finding] = []
+    unreadable = False
+    for module in hook_modules():
+        findings.extend(module.check_repository())
+        unreadable |= bool(getattr(module, "UNREADABLE", ()))
+    return findings, unreadable
+
+
+def explain(code: str) -> str:
+    for rule in all_rules():
+        if rule.code == code.upper():
+            return "\n".join(
+                (
+                    f"{rule.code} {rule.name} (hook: {rule.hook})",
+                    "",
+                    textwrap.fill(rule.summary, 88),
+                    "",
+                    "Why is this bad?",
+                    textwrap.fill(rule.why, 88, initial_indent="  ", subsequent_indent="  "),
+                    "",
+                    "How to fix",
+                    textwrap.fill(rule.fix, 88, initial_indent="  ", subsequent_indent="  "),
+                )
+            )
+    raise HookError(f"unknown code {code!r}; `{PROG} rules` lists them")
+
+
+@handles_errors(PROG)
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__)
+    parser.add_argument("--version", action=VersionAction)
+    sub = parser.add_subparsers(dest="command", required=True)
+    check_parser = sub.add_parser("check", help="run every repository-wide check, as CI would")
+    check_parser.add_argument("path", nargs="?", default=".")
+    add_format_argument(check_parser)
+    sub.add_parser("rules", help="list every rule code")
+    explain_parser = sub.add_parser("explain", help="explain one rule")
+    explain_parser.add_argument("code")
+    args = parser.parse_args(argv)
+
+    if args.command == "rules":
+        for rule in all_rules():
+            print(f"{rule.code}  {rule.name:<32} {rule.hook}")
+        return 0
+    if args.command == "explain":
+        print(explain(args.code))
+        return 0
+    findings, unreadable = check(args.path)
+    rc = report(findings, args.format)
+    # like the hooks: a file that could not be read may hide a finding
+    return max(rc, EXIT_FINDINGS) if unreadable else rc
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
