@@ -489,7 +489,7 @@ def test_json_format(git_repo, capsys):
 
 def test_rules_are_documented():
     assert [r.code for r in hook.RULES] == ["DMH201", "DMH202", "DMH203", "DMH204"]
-    docs = (Path(__file__).parent.parent / "README.md").read_text()
+    docs = (Path(__file__).parent.parent / "docs" / "hooks.md").read_text()
     for rule in hook.RULES:
         assert f"#### {rule.code} {rule.name}" in docs
 

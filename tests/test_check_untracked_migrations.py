@@ -176,7 +176,7 @@ def test_outside_a_repository_is_an_error(tmp_path, monkeypatch, capsys):
 
 
 def test_rules_are_documented():
-    docs = (Path(__file__).parent.parent / "README.md").read_text()
+    docs = (Path(__file__).parent.parent / "docs" / "hooks.md").read_text()
     assert [r.code for r in hook.RULES] == ["DMH205"]
     assert "#### DMH205 untracked-migration" in docs
 

@@ -18,9 +18,19 @@ def test_rules_lists_every_code(capsys):
 def test_explain_known_code(capsys):
     assert main(["explain", "dmh301"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("DMH301 ")
-    assert "Why is this bad?" in out
-    assert "How to fix" in out
+    headings = [line for line in out.splitlines() if line.startswith("## ")]
+    assert out.splitlines()[:3] == [
+        "# DMH301 makemigrations-on-deploy",
+        "",
+        "Hook: `check-deploy-makemigrations` · severity: error",
+    ]
+    assert headings == [
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## How to fix",
+        "## Known limitations",
+    ]
 
 
 def test_explain_unknown_code_exit_2(capsys):

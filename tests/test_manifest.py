@@ -1,4 +1,4 @@
-"""Every hook id has a console script, a module with rules, tests and README docs."""
+"""Every hook id has a console script, a module with rules, tests and docs."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ else:  # pragma: no cover
 MANIFEST = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 README = (ROOT / "README.md").read_text()
+HOOKS_DOC = (ROOT / "docs" / "hooks.md").read_text()
 IDS = [hook["id"] for hook in MANIFEST]
 
 
@@ -42,7 +43,8 @@ def test_hook_entry_is_a_console_script(hook):
 def test_hook_has_tests_and_readme_section(hook_id):
     module = hook_id.replace("-", "_")
     assert list((ROOT / "tests").rglob(f"test_{module}*.py")), f"no tests for {hook_id}"
-    assert f"### `{hook_id}`" in README
+    assert f"### `{hook_id}`" in HOOKS_DOC
+    assert f"[`{hook_id}`](docs/hooks.md#{hook_id})" in README
 
 
 def test_codes_are_unique_and_well_formed():
@@ -52,7 +54,8 @@ def test_codes_are_unique_and_well_formed():
 
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda rule: rule.code)
-def test_rule_documented_in_readme(rule):
-    assert re.search(rf"^#### {rule.code} {rule.name}$", README, re.MULTILINE), rule.code
+def test_rule_documented_in_docs(rule):
+    assert re.search(rf"^#### {rule.code} {rule.name}$", HOOKS_DOC, re.MULTILINE), rule.code
+    assert (ROOT / "docs" / "rules" / f"{rule.code}.md").read_text() == rule.page()
     assert rule.hook in IDS
     assert rule.summary and rule.why and rule.fix

@@ -1,4 +1,4 @@
-"""Findings, rules, output formats, noqa filtering and exit codes shared by every hook."""
+"""Findings, output formats, noqa filtering and exit codes shared by every hook."""
 
 from __future__ import annotations
 
@@ -15,10 +15,6 @@ EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 
 FORMATS = ("text", "json", "github")
-
-# Rules that are advice rather than a certain defect: GitHub annotations show them as warnings.
-# They still fail the hook (pre-commit only shows the output of a failing hook).
-WARNING_CODES = frozenset({"DMH303"})
 
 # flake8's inline-suppression syntax: "noqa", "noqa: DMH301", "NOQA:DMH301,DMH302" after a "#".
 NOQA_RE = re.compile(
@@ -38,15 +34,6 @@ class Finding(NamedTuple):
     def text(self) -> str:
         hint = f" (fix: {self.hint})" if self.hint else ""
         return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}{hint}"
-
-
-class Rule(NamedTuple):
-    code: str
-    name: str
-    hook: str
-    summary: str
-    why: str
-    fix: str
 
 
 class HookError(Exception):
@@ -76,8 +63,10 @@ def format_findings(findings: Iterable[Finding], fmt: str) -> str:
     if fmt == "json":
         return json.dumps([f._asdict() for f in ordered], indent=2)
     if fmt == "github":
+        from django_migration_hooks import rules
+
         return "\n".join(
-            f"::{'warning' if f.code in WARNING_CODES else 'error'} file={_gh_property(f.path)},"
+            f"::{rules.severity(f.code).value} file={_gh_property(f.path)},"
             f"line={f.line},col={f.col},title={f.code}::"
             f"{_gh(f.message + (f' (fix: {f.hint})' if f.hint else ''))}"
             for f in ordered

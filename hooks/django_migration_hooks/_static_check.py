@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
-from django_migration_hooks import _git
+from django_migration_hooks import _git, rules
 from django_migration_hooks._apps import App, find_apps
 from django_migration_hooks._migration_state import AppState, Replay, build_state, read_operations
 from django_migration_hooks._migrations import (
@@ -48,36 +48,13 @@ from django_migration_hooks._models import (
     ModelIndex,
     Tree,
 )
-from django_migration_hooks._report import Finding, HookError, Rule, is_suppressed
+from django_migration_hooks._report import Finding, HookError, is_suppressed
+from django_migration_hooks.rules.codes import DMH102, DMH103
 
 HOOK_ID = "check-missing-migrations"
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
-RULES_STATIC = (
-    Rule(
-        "DMH102",
-        "model-changed-without-migration",
-        HOOK_ID,
-        "A change edits a model in a way Django records in migrations (a model or field added, "
-        "removed or renamed, a field argument or a recorded Meta option changed, an abstract base "
-        "that concrete models inherit changed) and adds or changes no migration of that app.",
-        "The next `makemigrations` (often on another machine, or at deploy time) writes a "
-        "migration nobody reviewed, or the database schema silently drifts from the models.",
-        "Run `python manage.py makemigrations <app_label>` and commit the new migration with "
-        "the model change.",
-    ),
-    Rule(
-        "DMH103",
-        "model-state-differs-from-migrations",
-        HOOK_ID,
-        "A model or field exists in the code but in no migration of its app, or a migration "
-        "still creates a model or field that the code no longer has (migration files read "
-        "statically, nothing imported).",
-        "Migrations are the schema's source of truth: a model change without a migration never "
-        "reaches the database, or someone else's `makemigrations` generates it later.",
-        "Run `python manage.py makemigrations <app_label>` and commit the result.",
-    ),
-)
+RULES_STATIC = tuple(r for r in rules.for_hook(HOOK_ID) if r.code in {DMH102, DMH103})
 
 
 class ChangeSpec(NamedTuple):

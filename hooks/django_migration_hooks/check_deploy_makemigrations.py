@@ -13,14 +13,13 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from types import ModuleType
 from typing import Any, NamedTuple
 
-from django_migration_hooks import _git, _shell
+from django_migration_hooks import _git, _shell, rules
 from django_migration_hooks._config import Config, load_config
 from django_migration_hooks._files import MAX_BYTES, FileProblem, read_text
 from django_migration_hooks._hook import parser
 from django_migration_hooks._report import (
     EXIT_FINDINGS,
     Finding,
-    Rule,
     handles_errors,
     noqa_codes,
     report,
@@ -38,46 +37,7 @@ from django_migration_hooks.deploy._site import CommandSite
 
 HOOK_ID = "check-deploy-makemigrations"
 
-RULES = (
-    Rule(
-        "DMH301",
-        "makemigrations-on-deploy",
-        HOOK_ID,
-        "A file that runs on deploy, build, release, container start or in CI runs "
-        "`makemigrations` in a form that writes migration files (no --check / --dry-run).",
-        "Migrations generated at deploy time exist only in that build: every fresh container or "
-        "dyno writes a new 0001_initial.py that does not match the tables already in the "
-        "database, so `migrate` fails with ProgrammingError or silently skips changes, and "
-        "data is at risk. In CI it hides missing migrations instead of failing the build.",
-        "Run `python manage.py makemigrations` on a development machine and commit the files; "
-        "on deploy run only `python manage.py migrate`. To verify in CI, use "
-        "`python manage.py makemigrations --check --dry-run`.",
-    ),
-    Rule(
-        "DMH302",
-        "deletes-migrations-on-deploy",
-        HOOK_ID,
-        "A file that runs on deploy, build, release, container start or in CI deletes "
-        "migration files (`rm -rf */migrations`, `find -path '*/migrations/*' -delete`).",
-        "Deleting committed migrations on deploy throws away the history the database was "
-        "built with; the next `makemigrations` writes a new initial migration that conflicts "
-        "with the existing tables and with the django_migrations table.",
-        "Keep migration files in git and out of every cleanup step; to drop bytecode only, "
-        "match `*.pyc` / `__pycache__`.",
-    ),
-    Rule(
-        "DMH303",
-        "fake-migrate-on-deploy",
-        HOOK_ID,
-        "A file that runs on deploy runs `migrate --fake` or `migrate --fake-initial` "
-        "(a warning: it is sometimes meant, but never as a routine deploy step).",
-        "`--fake` records migrations as applied without running them and `--fake-initial` "
-        "skips an initial migration whenever its tables exist; run on every deploy they hide "
-        "schema drift until a query fails in production.",
-        "Run `migrate --fake` once, by hand, when you have checked that the schema already "
-        "matches; deploy with plain `python manage.py migrate`.",
-    ),
-)
+RULES = rules.for_hook(HOOK_ID)
 
 SCHEMA: dict[str, str] = {}
 

@@ -22,15 +22,16 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
-from django_migration_hooks import _apps, _git
+from django_migration_hooks import _apps, _git, rules
 from django_migration_hooks._apps import App
 from django_migration_hooks._config import Config, load_config
 from django_migration_hooks._files import FileProblem, read_bytes, read_text
 from django_migration_hooks._hook import parser
-from django_migration_hooks._report import EXIT_FINDINGS, Finding, Rule, handles_errors, report
+from django_migration_hooks._report import EXIT_FINDINGS, Finding, handles_errors, report
 from django_migration_hooks.ignore import IgnoreRule
 from django_migration_hooks.ignore.docker import DockerIgnore
 from django_migration_hooks.ignore.gitstyle import DIALECTS, TOOLS, GitStyleIgnore
+from django_migration_hooks.rules import codes
 
 HOOK_ID = "check-ignored-migrations"
 SCHEMA: dict[str, str] = {}
@@ -41,56 +42,7 @@ MAX_FIX_ROUNDS = 10
 TEST_DIRS = frozenset({"tests", "test", "testing"})
 IGNORE_SUFFIXES = (".dockerignore", ".containerignore", *DIALECTS)
 
-RULES = (
-    Rule(
-        "DMH201",
-        "gitignored-migrations",
-        HOOK_ID,
-        "A .gitignore rule (or .git/info/exclude, or the global core.excludesFile) ignores "
-        "migration files of a Django app: existing ones, migrations/__init__.py, the next one "
-        "makemigrations would write, or those of any new app.",
-        "Ignored migrations never reach the repository. Every checkout and every deploy then "
-        "lacks them, so the server generates its own (different) migrations or finds none, and "
-        "the database schema drifts from the code: errors such as 'relation does not exist' or "
-        "'InconsistentMigrationHistory' follow.",
-        "Delete the rule or comment it out (`check-ignored-migrations --fix` does that), then "
-        "`git add` the migration files. To keep only bytecode out, use `__pycache__/` or "
-        "`*.py[cod]`.",
-    ),
-    Rule(
-        "DMH202",
-        "deploy-ignored-migrations",
-        HOOK_ID,
-        "A deploy-side ignore file (.dockerignore, <Dockerfile>.dockerignore, .gcloudignore, "
-        ".ebignore, .slugignore, .cfignore) keeps migration files of a Django app out of the "
-        "build or the uploaded bundle.",
-        "The migrations are in git but not in the image or bundle that runs `migrate`, so the "
-        "deployed app runs against an empty or outdated migration graph; teams then add "
-        "`makemigrations` to the deploy, which generates unreviewed migrations.",
-        "Delete or narrow the rule so that every .py file in each app's migrations/ folder is "
-        "shipped (`**/__pycache__` or `**/*.pyc` keep bytecode out).",
-    ),
-    Rule(
-        "DMH203",
-        "migrations-without-init",
-        HOOK_ID,
-        "A Django migrations folder has no __init__.py.",
-        "Without __init__.py the folder is a namespace package and Django silently treats the "
-        "app as unmigrated: `migrate` skips its migrations and `makemigrations` may write a new "
-        "0001_initial.py on top of the existing ones.",
-        "Create an empty migrations/__init__.py and `git add` it.",
-    ),
-    Rule(
-        "DMH204",
-        "models-without-migrations",
-        HOOK_ID,
-        "An app's models define concrete models but the app has no migrations at all.",
-        "Without migrations the tables are never created by `migrate` (or only through "
-        "`--run-syncdb`), and a migrations folder generated later on a server will not match.",
-        "Run `python manage.py makemigrations <app_label>` locally and commit the migrations "
-        "folder, __init__.py included.",
-    ),
-)
+RULES = rules.for_hook(HOOK_ID)
 
 
 class Probe(NamedTuple):
@@ -213,7 +165,7 @@ def check_gitignore(
                     source,
                     line,
                     1,
-                    "DMH201",
+                    codes.DMH201,
                     f"`{pattern}` ignores {describe(hits)}",
                     "delete this rule or run check-ignored-migrations --fix, "
                     "then git add the migration files",
@@ -233,7 +185,7 @@ def check_gitignore(
                     _anchor(apps[path], app_hits, known),
                     1,
                     1,
-                    "DMH201",
+                    codes.DMH201,
                     f"{describe(app_hits)} are ignored by `{pattern}` in {where}",
                     f"remove that line from {source}, then git add the migration files",
                 )
@@ -322,7 +274,7 @@ def check_deploy_ignore(
                 rule.source,
                 rule.line,
                 rule.col,
-                "DMH202",
+                codes.DMH202,
                 f"`{rule.pattern}` keeps {describe(hits)} out of {target}",
                 "delete or narrow this rule so every .py file in migrations/ is deployed",
             )
@@ -344,7 +296,7 @@ def check_init(apps: Iterable[App]) -> list[Finding]:
                 app.migrations[0],
                 1,
                 1,
-                "DMH203",
+                codes.DMH203,
                 f"`{app.migrations_dir}` has no `__init__.py`: Django treats app "
                 f"`{app.label}` as unmigrated and skips these migrations",
                 f"create {app.migrations_dir}/__init__.py and git add it",
@@ -368,7 +320,7 @@ def check_unmigrated(apps: Iterable[App], read: Callable[[str], str | None]) -> 
                         module,
                         line,
                         1,
-                        "DMH204",
+                        codes.DMH204,
                         f"app `{app.label}` defines model `{name}` but has no migrations",
                         f"python manage.py makemigrations {shlex.quote(app.label)}, then "
                         f"git add {shlex.quote(app.join('migrations'))}",
@@ -500,7 +452,7 @@ def _fixable(finding: Finding) -> bool:
     """Findings that point at a rule in a gitignore-style file of the work tree."""
     name = posixpath.basename(finding.path)
     return (
-        finding.code in ("DMH201", "DMH202")
+        finding.code in (codes.DMH201, codes.DMH202)
         and (name == ".gitignore" or name in DIALECTS)
         and _in_worktree(finding.path)
     )

@@ -14,7 +14,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from django_migration_hooks import _git
+from django_migration_hooks import _git, rules
 from django_migration_hooks._apps import App, is_skipped, real_path, tracked_files
 from django_migration_hooks._config import load_config
 from django_migration_hooks._hook import parser as hook_parser
@@ -31,53 +31,16 @@ from django_migration_hooks._migrations import (
 from django_migration_hooks._report import (
     EXIT_FINDINGS,
     Finding,
-    Rule,
     handles_errors,
     is_suppressed,
     report,
 )
+from django_migration_hooks.rules import codes
 
 HOOK_ID = "check-migration-conflicts"
 SCHEMA: dict[str, str] = {}
 
-RULES = (
-    Rule(
-        "DMH401",
-        "multiple-leaf-migrations",
-        HOOK_ID,
-        "An app's migration graph has more than one leaf node: several migrations that no other "
-        "migration of the app follows, usually two branches that each added a migration on top "
-        "of the same parent.",
-        "Django refuses to migrate (`Conflicting migrations detected; multiple leaf nodes in the "
-        "migration graph`), so the conflict surfaces on the next deploy or for the next "
-        "developer; teams then stop committing migrations, which is worse.",
-        "Run `python manage.py makemigrations --merge <app>` and commit the merge migration, or "
-        "(if the newer migration is not deployed anywhere yet) renumber it and make it depend on "
-        "the other leaf.",
-    ),
-    Rule(
-        "DMH402",
-        "missing-migration-dependency",
-        HOOK_ID,
-        "A migration depends on (or must run before) a migration of an app in the repository "
-        "that does not exist: a typo, a deleted or renamed file, or an app without migrations. "
-        "Dependencies on apps that are not in the repository (third-party apps, Django's own) "
-        "are not checked.",
-        "Django stops with `NodeNotFoundError` before running any migration.",
-        "Point the dependency at an existing migration (or restore the deleted one; a squashed "
-        "migration that `replaces` it also satisfies it).",
-    ),
-    Rule(
-        "DMH403",
-        "migration-dependency-cycle",
-        HOOK_ID,
-        "Migrations depend on each other in a circle, through `dependencies` or `run_before`, "
-        "possibly across apps.",
-        "Django stops with `CircularDependencyError`: no order exists in which to apply them.",
-        "Remove one of the dependencies; across apps, split one migration in two (for example "
-        "create the model first and add the foreign key in a later migration).",
-    ),
-)
+RULES = rules.for_hook(HOOK_ID)
 
 
 # --- pure checks ------------------------------------------------------------------------------
@@ -123,7 +86,7 @@ def check_conflicts(graph: Graph) -> list[Finding]:
                     migration.path,
                     line,
                     col,
-                    "DMH401",
+                    codes.DMH401,
                     f"app `{app}` has {len(leaves)} leaf migrations: `{leaf[1]}` conflicts "
                     f"with {_names(others)} ({after})",
                     f"`python manage.py makemigrations --merge {app}`, or renumber "
@@ -163,7 +126,7 @@ def check_missing(graph: Graph) -> list[Finding]:
             hint = "name an existing migration or restore the missing one"
             if suggestion:
                 hint = f"{hint}; {suggestion}"
-        findings.append(Finding(origin.path, ref.line, ref.col, "DMH402", message, hint))
+        findings.append(Finding(origin.path, ref.line, ref.col, codes.DMH402, message, hint))
     return findings
 
 
@@ -209,7 +172,7 @@ def check_cycles(graph: Graph) -> list[Finding]:
                     migration.path,
                     line,
                     col,
-                    "DMH403",
+                    codes.DMH403,
                     f"dependency cycle: {shown} (each depends on the next)",
                     "remove one of these dependencies, or split a migration in two",
                 )

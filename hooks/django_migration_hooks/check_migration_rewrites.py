@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import pathspec
 
-from django_migration_hooks import _git
+from django_migration_hooks import _git, rules
 from django_migration_hooks._apps import app_label, is_skipped
 from django_migration_hooks._config import load_config
 from django_migration_hooks._hook import parser as hook_parser
@@ -28,11 +28,11 @@ from django_migration_hooks._migrations import Key, is_migration_path, parse_mig
 from django_migration_hooks._report import (
     Finding,
     HookError,
-    Rule,
     handles_errors,
     is_suppressed,
     report,
 )
+from django_migration_hooks.rules import codes
 
 HOOK_ID = "check-migration-rewrites"
 SCHEMA = {"allow": "list[str]", "base": "str"}
@@ -40,36 +40,7 @@ DEFAULT_BASES = ("origin/HEAD", "origin/main", "origin/master", "main", "master"
 NULL_SHA = "0" * 40
 MIGRATIONS_PATHSPEC = ":(glob)**/migrations/*.py"
 
-RULES = (
-    Rule(
-        "DMH411",
-        "modified-shipped-migration",
-        HOOK_ID,
-        "A migration that exists on the base branch was changed in a way that changes what it "
-        "does (comments, formatting and docstrings are ignored: the code is compared as a "
-        "syntax tree).",
-        "Databases that already applied the migration never run it again, so the change "
-        "reaches new databases only: production, staging and every developer database drift "
-        "apart silently.",
-        "Revert the edit and put the change in a new migration (`python manage.py "
-        "makemigrations`). If the edit is deliberate and safe (a fix for fresh databases "
-        "only), list the file under `allow`.",
-    ),
-    Rule(
-        "DMH412",
-        "deleted-shipped-migration",
-        HOOK_ID,
-        "A migration that exists on the base branch was deleted or renamed, and no squashed "
-        "migration in the tree `replaces` it.",
-        "Django records applied migrations by name: a renamed migration runs again on "
-        "databases that already applied it under the old name, and migrations depending on "
-        "a deleted one stop loading. Deleting and regenerating migrations is how deployed "
-        "databases break.",
-        "Restore the file under its old name. To shrink history, squash "
-        "(`python manage.py squashmigrations`) and delete the replaced files only after "
-        "every database has applied the squashed migration.",
-    ),
-)
+RULES = rules.for_hook(HOOK_ID)
 
 
 class Base(NamedTuple):
@@ -271,7 +242,7 @@ def check_modified(
         Finding(
             path,
             *where,
-            "DMH411",
+            codes.DMH411,
             f"migration `{name}` exists on `{base}` and was modified; databases that already "
             "applied it will not run the change",
             "revert the edit and make a new migration (`python manage.py makemigrations`)",
@@ -288,7 +259,7 @@ def check_removed(old_path: str, new_path: str | None, base: str, app: str = "")
                 old_path,
                 1,
                 1,
-                "DMH412",
+                codes.DMH412,
                 f"migration `{name}` exists on `{base}` and was deleted",
                 f"restore it (`git checkout {base} -- {old_path}`); delete migrations only "
                 "after a squashed migration that replaces them has been applied everywhere",
@@ -299,7 +270,7 @@ def check_removed(old_path: str, new_path: str | None, base: str, app: str = "")
             new_path,
             1,
             1,
-            "DMH412",
+            codes.DMH412,
             f"migration `{name}` exists on `{base}` and was renamed to "
             f"`{posixpath.basename(new_path)[:-3]}`; databases that applied it will run it again",
             f"keep the name `{posixpath.basename(old_path)}`",

@@ -23,8 +23,9 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from django_migration_hooks import rules
 from django_migration_hooks._hook import parser as hook_parser
-from django_migration_hooks._report import Finding, HookError, Rule, handles_errors
+from django_migration_hooks._report import Finding, HookError, handles_errors
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -59,33 +60,7 @@ VOLATILE_ENV = re.compile(
     r"|XDG_SESSION.*|XDG_RUNTIME_DIR|PYTEST_.*|COV_CORE_.*|GIT_.*|DJANGO_MIGRATION_HOOKS_.*)$"
 )
 
-DJANGO_RULES = (
-    Rule(
-        "DMH101",
-        "missing-migration",
-        HOOK_ID,
-        "A model differs from the state its app's migrations build: Django's autodetector "
-        "(through the project's own makemigrations command) would write a migration.",
-        "The database schema is built from migrations, not from models. A model change "
-        "committed without its migration works locally (where makemigrations was run) and "
-        "breaks elsewhere: tests, colleagues' checkouts and the deploy run a schema without "
-        "the change, or generate the migration on the server where it is never committed.",
-        "Run `python manage.py makemigrations <app>`, review the new migration and commit it "
-        "with the model change.",
-    ),
-    Rule(
-        "DMH104",
-        "merge-needed",
-        HOOK_ID,
-        "An app's migration graph has several leaf nodes (two migrations depend on the same "
-        "parent), so makemigrations and migrate refuse to run until they are merged.",
-        "Two branches each added a migration to the same app. Django cannot order them: "
-        "`migrate` fails with 'Conflicting migrations detected' and no missing-migration check "
-        "can run for that app.",
-        "Run `python manage.py makemigrations --merge <app>` (or rebase one migration onto "
-        "the other, e.g. with django-linear-migrations) and commit the result.",
-    ),
-)
+RULES = rules.for_hook(HOOK_ID)
 
 
 class Options(NamedTuple):
@@ -858,15 +833,6 @@ def _static_tier() -> Any:
         return importlib.import_module("django_migration_hooks._static_check")
     except ImportError:
         return None
-
-
-def __getattr__(name: str) -> Any:
-    """`RULES` (both tiers) is built on first use: importing the static tier is slower than a
-    whole no-op run of the hook, so `main` must not pay for it."""
-    if name == "RULES":
-        static = _static_tier()
-        return DJANGO_RULES + tuple(getattr(static, "RULES_STATIC", ()))
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def check_static(

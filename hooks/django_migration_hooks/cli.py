@@ -5,21 +5,20 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import textwrap
 from collections.abc import Sequence
 from types import ModuleType
 
-from django_migration_hooks import _git
+from django_migration_hooks import _git, rules
 from django_migration_hooks._hook import VersionAction
 from django_migration_hooks._report import (
     EXIT_FINDINGS,
     Finding,
     HookError,
-    Rule,
     add_format_argument,
     handles_errors,
     report,
 )
+from django_migration_hooks.rules import Rule
 
 PROG = "django-migration-hooks"
 HOOK_MODULES = (
@@ -36,9 +35,8 @@ def hook_modules() -> list[ModuleType]:
     return [importlib.import_module(name) for name in HOOK_MODULES]
 
 
-def all_rules() -> list[Rule]:
-    rules = [rule for module in hook_modules() for rule in module.RULES]
-    return sorted(rules, key=lambda r: r.code)
+def all_rules() -> tuple[Rule, ...]:
+    return rules.all_rules()
 
 
 def check(path: str) -> tuple[list[Finding], bool]:
@@ -56,22 +54,10 @@ def check(path: str) -> tuple[list[Finding], bool]:
 
 
 def explain(code: str) -> str:
-    for rule in all_rules():
-        if rule.code == code.upper():
-            return "\n".join(
-                (
-                    f"{rule.code} {rule.name} (hook: {rule.hook})",
-                    "",
-                    textwrap.fill(rule.summary, 88),
-                    "",
-                    "Why is this bad?",
-                    textwrap.fill(rule.why, 88, initial_indent="  ", subsequent_indent="  "),
-                    "",
-                    "How to fix",
-                    textwrap.fill(rule.fix, 88, initial_indent="  ", subsequent_indent="  "),
-                )
-            )
-    raise HookError(f"unknown code {code!r}; `{PROG} rules` lists them")
+    rule = rules.get(code)
+    if rule is None:
+        raise HookError(f"unknown code {code!r}; `{PROG} rules` lists them")
+    return rule.page()
 
 
 @handles_errors(PROG)
@@ -92,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{rule.code}  {rule.name:<32} {rule.hook}")
         return 0
     if args.command == "explain":
-        print(explain(args.code))
+        print(explain(args.code), end="")
         return 0
     findings, unreadable = check(args.path)
     rc = report(findings, args.format)
