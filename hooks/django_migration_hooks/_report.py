@@ -8,7 +8,10 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from django_migration_hooks._config import Config
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -56,6 +59,29 @@ def is_suppressed(finding: Finding, lines: Sequence[str]) -> bool:
         return False
     codes = noqa_codes(lines[finding.line - 1])
     return codes is not None and (not codes or finding.code in codes)
+
+
+# paths in, their texts out (same order; None for a file that cannot be read)
+Contents = Callable[[Sequence[str]], Iterable["str | bytes | None"]]
+
+
+def unsuppressed(
+    findings: Iterable[Finding], config: Config, contents: Contents | None = None
+) -> list[Finding]:
+    """The one suppression path of every hook: the configuration's `ignore` and `exclude`, then
+    a `# noqa` on the finding's line, read through `contents` (None: the files have no comments)."""
+    kept = config.keep(findings)
+    if contents is None or not kept:
+        return kept
+    paths = sorted({f.path for f in kept})
+    lines = {path: _lines(text) for path, text in zip(paths, contents(paths), strict=True)}
+    return [f for f in kept if not is_suppressed(f, lines[f.path])]
+
+
+def _lines(text: str | bytes | None) -> list[str]:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return text.splitlines() if text else []
 
 
 def format_findings(findings: Iterable[Finding], fmt: str) -> str:

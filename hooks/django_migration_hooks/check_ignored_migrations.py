@@ -27,7 +27,13 @@ from django_migration_hooks._apps import App
 from django_migration_hooks._config import Config, load_config
 from django_migration_hooks._files import FileProblem, read_bytes, read_text
 from django_migration_hooks._hook import parser
-from django_migration_hooks._report import EXIT_FINDINGS, Finding, handles_errors, report
+from django_migration_hooks._report import (
+    EXIT_FINDINGS,
+    Finding,
+    handles_errors,
+    report,
+    unsuppressed,
+)
 from django_migration_hooks.ignore import IgnoreRule
 from django_migration_hooks.ignore.docker import DockerIgnore
 from django_migration_hooks.ignore.gitstyle import DIALECTS, TOOLS, GitStyleIgnore
@@ -416,7 +422,7 @@ def check_repository() -> list[Finding]:
     result = collect()
     for problem in result.problems:
         print(f"{HOOK_ID}: {problem}", file=sys.stderr)
-    return load_config(HOOK_ID, SCHEMA).keep(result.findings)
+    return unsuppressed(result.findings, load_config(HOOK_ID, SCHEMA))
 
 
 # --- --fix -------------------------------------------------------------------------------------
@@ -464,7 +470,7 @@ def fix(config: Config) -> tuple[Result, list[str]]:
     result = collect()
     for _ in range(MAX_FIX_ROUNDS):
         todo: dict[str, set[int]] = {}
-        for finding in config.keep(result.findings):
+        for finding in unsuppressed(result.findings, config):
             if _fixable(finding):
                 todo.setdefault(finding.path, set()).add(finding.line)
         changed = False
@@ -505,7 +511,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = collect()
     for problem in result.problems:
         print(f"{HOOK_ID}: {problem}", file=sys.stderr)
-    code = report(config.keep(result.findings), args.format)
+    code = report(unsuppressed(result.findings, config), args.format)
     if fixed or result.problems:
         return max(code, EXIT_FINDINGS)
     return code

@@ -32,8 +32,8 @@ from django_migration_hooks._report import (
     EXIT_FINDINGS,
     Finding,
     handles_errors,
-    is_suppressed,
     report,
+    unsuppressed,
 )
 from django_migration_hooks.rules import codes
 
@@ -265,21 +265,15 @@ def scan_repository() -> tuple[list[Finding], list[str]]:
     return sorted(findings), problems
 
 
-def _without_noqa(findings: list[Finding]) -> list[Finding]:
-    paths = sorted({f.path for f in findings})
-    links = tracked_files()[1] if paths else {}
-    lines = {
-        path: (data or b"").decode("utf-8", "replace").splitlines()
-        for path, data in zip(paths, _index_contents(paths, links), strict=True)
-    }
-    return [f for f in findings if not is_suppressed(f, lines[f.path])]
+def _staged(paths: Sequence[str]) -> list[bytes | None]:
+    return _index_contents(list(paths), tracked_files()[1])
 
 
 def check_repository() -> list[Finding]:
     findings, problems = scan_repository()
     for problem in problems:
         print(problem, file=sys.stderr)
-    return load_config(HOOK_ID, SCHEMA).keep(_without_noqa(findings))
+    return unsuppressed(findings, load_config(HOOK_ID, SCHEMA), _staged)
 
 
 @handles_errors(HOOK_ID)
@@ -290,7 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     findings, problems = scan_repository()
     for problem in problems:
         print(problem, file=sys.stderr)
-    code = report(config.keep(_without_noqa(findings)), args.format)
+    code = report(unsuppressed(findings, config, _staged), args.format)
     return max(code, EXIT_FINDINGS if problems else code)
 
 

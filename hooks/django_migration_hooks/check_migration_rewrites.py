@@ -26,11 +26,12 @@ from django_migration_hooks._config import load_config
 from django_migration_hooks._hook import parser as hook_parser
 from django_migration_hooks._migrations import Key, is_migration_path, parse_migration
 from django_migration_hooks._report import (
+    Contents,
     Finding,
     HookError,
     handles_errors,
-    is_suppressed,
     report,
+    unsuppressed,
 )
 from django_migration_hooks.rules import codes
 
@@ -424,14 +425,10 @@ def scan(base: Base, allow: pathspec.PathSpec[Any] | None = None) -> list[Findin
     return findings
 
 
-def _without_noqa(findings: list[Finding], base: Base) -> list[Finding]:
+def _new_contents(base: Base) -> Contents:
+    """Texts on the new side of the comparison (a deleted file has none: never suppressed)."""
     prefix = _new_side(base)
-    paths = sorted({f.path for f in findings})  # deleted files have no lines: never suppressed
-    lines = {
-        path: (data or b"").decode("utf-8", "replace").splitlines()
-        for path, data in zip(paths, _git.cat_files([prefix + p for p in paths]), strict=True)
-    }
-    return [f for f in findings if not is_suppressed(f, lines.get(f.path, []))]
+    return lambda paths: _git.cat_files([prefix + p for p in paths])
 
 
 def run_check(explicit_base: str | None, env: Mapping[str, str]) -> list[Finding]:
@@ -445,7 +442,7 @@ def run_check(explicit_base: str | None, env: Mapping[str, str]) -> list[Finding
     base = resolve_base(explicit_base or config.get("base"), env)
     if base is None:
         return []
-    return config.keep(_without_noqa(scan(base, allow), base))
+    return unsuppressed(scan(base, allow), config, _new_contents(base))
 
 
 def check_repository() -> list[Finding]:

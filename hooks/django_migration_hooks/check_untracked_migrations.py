@@ -18,7 +18,7 @@ from django_migration_hooks import _apps, _git, rules
 from django_migration_hooks._config import load_config
 from django_migration_hooks._hook import parser
 from django_migration_hooks._migrations import is_migration_path
-from django_migration_hooks._report import Finding, handles_errors, report
+from django_migration_hooks._report import Finding, handles_errors, report, unsuppressed
 from django_migration_hooks.rules import codes
 
 HOOK_ID = "check-untracked-migrations"
@@ -123,7 +123,7 @@ def check_repository() -> list[Finding]:
     untracked, apps = untracked_migrations()
     untracked = [p for p in untracked if posixpath.dirname(p) in apps]
     findings = check_untracked(untracked, apps, _git.check_ignore(untracked))
-    return load_config(HOOK_ID, SCHEMA).keep(findings)
+    return unsuppressed(findings, load_config(HOOK_ID, SCHEMA))
 
 
 @handles_errors(HOOK_ID)
