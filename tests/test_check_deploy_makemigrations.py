@@ -43,7 +43,7 @@ def test_without_filenames_every_tracked_file_is_checked(git_repo, capsys):
     "line",
     (
         pytest.param("release: python manage.py makemigrations  # noqa: DMH301\n", id="code"),
-        pytest.param("release: python manage.py makemigrations # noqa\n", id="bare"),
+        pytest.param("release: python manage.py makemigrations # noqa: DMH3\n", id="prefix"),
         pytest.param("release: python manage.py makemigrations # NOQA:DMH301,DMH302\n", id="list"),
     ),
 )
@@ -51,8 +51,16 @@ def test_noqa_suppresses(git_repo, capsys, line):
     assert run_hook(git_repo, capsys, {"Procfile": line}) == (0, [], "")
 
 
-def test_noqa_for_another_code_does_not_suppress(git_repo, capsys):
-    line = "release: python manage.py makemigrations # noqa: DMH302\n"
+@pytest.mark.parametrize(
+    "comment",
+    (
+        pytest.param("# noqa: DMH302", id="another-code"),
+        pytest.param("# noqa", id="bare"),
+        pytest.param("# noqa: E501", id="flake8-code"),
+    ),
+)
+def test_noqa_not_naming_the_code_does_not_suppress(git_repo, capsys, comment):
+    line = f"release: python manage.py makemigrations {comment}\n"
     rc, out, _ = run_hook(git_repo, capsys, {"Procfile": line})
     assert (rc, [o.split(" ")[1] for o in out]) == (1, ["DMH301"])
 
@@ -103,6 +111,8 @@ def test_format_json(git_repo, capsys):
             "message": "Procfile process `release` runs `makemigrations`, which writes "
             "migration files on deploy",
             "hint": "run makemigrations locally, commit the files, and only `migrate` here",
+            "severity": "error",
+            "url": "https://github.com/django-migration-hooks/django-migration-hooks/blob/main/docs/rules/DMH301.md",
         }
     ]
 

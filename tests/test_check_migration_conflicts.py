@@ -371,6 +371,8 @@ def test_json_and_github_formats(git_repo, capsys):
             "code": "DMH402",
             "message": "`0001_initial` depends on `shop.0000_x`, which does not exist",
             "hint": "name an existing migration or restore the missing one",
+            "severity": "error",
+            "url": "https://github.com/django-migration-hooks/django-migration-hooks/blob/main/docs/rules/DMH402.md",
         }
     ]
     assert run(capsys, "--format", "github") == (

@@ -21,7 +21,8 @@ B = Finding("a/Dockerfile", 7, 5, "DMH301", "`makemigrations` runs at build")
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        pytest.param("release: x  # noqa", frozenset(), id="bare"),
+        pytest.param("release: x  # noqa", None, id="bare-names-no-code"),
+        pytest.param("x # noqa: DMH3", frozenset({"DMH3"}), id="prefix"),
         pytest.param("x # noqa: DMH301", frozenset({"DMH301"}), id="one-code"),
         pytest.param("x # NOQA:dmh301,DMH302", frozenset({"DMH301", "DMH302"}), id="upper-list"),
         pytest.param("x # noqa: DMH301 DMH303", frozenset({"DMH301", "DMH303"}), id="spaces"),
@@ -36,8 +37,11 @@ def test_noqa_codes(line, expected):
 @pytest.mark.parametrize(
     ("line", "suppressed"),
     [
-        ("web: x # noqa", True),
+        ("web: x # noqa", False),
+        ("web: x # noqa: E501", False),
         ("web: x # noqa: DMH301", True),
+        ("web: x # noqa: DMH3", True),
+        ("web: x # noqa:E501,DMH301", True),
         ("web: x # noqa: DMH302", False),
         ("web: x", False),
     ],
@@ -67,6 +71,8 @@ def test_json_format():
             "code": "DMH301",
             "message": "`makemigrations` runs on release",
             "hint": "remove it",
+            "severity": "error",
+            "url": "https://github.com/django-migration-hooks/django-migration-hooks/blob/main/docs/rules/DMH301.md",
         }
     ]
 

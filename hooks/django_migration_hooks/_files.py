@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
+import tempfile
 from typing import NamedTuple
 
 from identify import identify
@@ -20,18 +23,53 @@ class Text(NamedTuple):
 
 
 def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
+    """A regular file's bytes, at most max_bytes: never blocks on a FIFO or reads a device."""
     try:
-        if os.path.isdir(path):
-            raise FileProblem(f"{path}: is a directory")
-        size = os.path.getsize(path)
-        if size > max_bytes:
-            raise FileProblem(f"{path}: skipped, larger than {max_bytes // (1024 * 1024)} MB")
-        with open(path, "rb") as f:
-            return f.read(max_bytes + 1)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise FileProblem(f"{path}: no such file (broken symlink?)") from None
+    except IsADirectoryError:
+        raise FileProblem(f"{path}: is a directory") from None
     except OSError as exc:
         raise FileProblem(f"{path}: cannot read: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise FileProblem(f"{path}: is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise FileProblem(f"{path}: skipped, not a regular file")
+        if info.st_size > max_bytes:
+            raise FileProblem(f"{path}: skipped, larger than {max_bytes // (1024 * 1024)} MB")
+        try:
+            return f.read(max_bytes + 1)
+        except OSError as exc:
+            raise FileProblem(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def replace_file(path: str, data: bytes, root: str) -> None:
+    """Give a file new content by replacing it, never writing through a link: only a regular,
+    singly linked file whose real path is inside root (the work tree)."""
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        raise FileProblem(f"{path}: not fixed: {exc.strerror}") from None
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode):
+        raise FileProblem(f"{path}: not fixed: not a regular file (a link?); edit it by hand")
+    if info.st_nlink > 1:
+        raise FileProblem(f"{path}: not fixed: the file has other hard links; edit it by hand")
+    real, top = os.path.realpath(path), os.path.realpath(root)
+    if os.path.commonpath([real, top]) != top:
+        raise FileProblem(f"{path}: not fixed: outside the work tree")
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(real), prefix=".dmh-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, stat.S_IMODE(info.st_mode))
+        os.replace(tmp, real)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def decode(path: str, data: bytes) -> Text:

@@ -665,7 +665,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = args.filenames or tracked_files()
     result = check_files(paths, config, wired=given, given=given)
     _print_problems([*result.unreadable, *result.unparsable])
-    rc = report(result.findings, args.format)
+    rc = report(result.findings, args)
     # a deploy file that could not be read may run makemigrations: not a clean result
     return max(rc, EXIT_FINDINGS) if result.unreadable else rc
 

@@ -25,7 +25,7 @@ from typing import NamedTuple
 from django_migration_hooks import _apps, _git, rules
 from django_migration_hooks._apps import App
 from django_migration_hooks._config import Config, load_config
-from django_migration_hooks._files import FileProblem, read_bytes, read_text
+from django_migration_hooks._files import FileProblem, read_bytes, read_text, replace_file
 from django_migration_hooks._hook import parser
 from django_migration_hooks._report import (
     EXIT_FINDINGS,
@@ -449,8 +449,7 @@ def comment_out(path: str, line_numbers: Iterable[int]) -> bool:
         lines[number - 1] = bom + b"# " + body + note + ending
         changed = True
     if changed:
-        with open(path, "wb") as f:
-            f.write(b"".join(lines))
+        replace_file(path, b"".join(lines), _git.root())
     return changed
 
 
@@ -511,7 +510,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = collect()
     for problem in result.problems:
         print(f"{HOOK_ID}: {problem}", file=sys.stderr)
-    code = report(unsuppressed(result.findings, config), args.format)
+    code = report(unsuppressed(result.findings, config), args, fixable=_fixable)
     if fixed or result.problems:
         return max(code, EXIT_FINDINGS)
     return code

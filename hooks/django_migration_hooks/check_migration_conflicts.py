@@ -284,7 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     findings, problems = scan_repository()
     for problem in problems:
         print(problem, file=sys.stderr)
-    code = report(unsuppressed(findings, config, _staged), args.format)
+    code = report(unsuppressed(findings, config, _staged), args)
     return max(code, EXIT_FINDINGS if problems else code)
 
 

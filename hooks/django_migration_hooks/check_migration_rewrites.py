@@ -462,7 +462,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "PRE_COMMIT_FROM_REF, origin/HEAD, origin/main, origin/master, main, master)",
     )
     args = parser.parse_args(argv)
-    return report(run_check(args.base, os.environ), args.format)
+    return report(run_check(args.base, os.environ), args)
 
 
 def _nonempty(value: str) -> str:

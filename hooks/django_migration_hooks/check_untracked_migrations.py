@@ -130,7 +130,7 @@ def check_repository() -> list[Finding]:
 def main(argv: Sequence[str] | None = None) -> int:
     p = parser(HOOK_ID, __doc__.splitlines()[0] if __doc__ else HOOK_ID)
     args = p.parse_args(argv)
-    return report(check_repository(), args.format)
+    return report(check_repository(), args)
 
 
 if __name__ == "__main__":

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 from collections.abc import Sequence
 from types import ModuleType
 
 from django_migration_hooks import _git, rules
-from django_migration_hooks._hook import VersionAction
+from django_migration_hooks._hook import ArgumentParser, VersionAction, add_output_arguments
 from django_migration_hooks._report import (
     EXIT_FINDINGS,
     Finding,
     HookError,
-    add_format_argument,
     handles_errors,
     report,
 )
@@ -62,12 +60,12 @@ def explain(code: str) -> str:
 
 @handles_errors(PROG)
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=PROG, description=__doc__)
+    parser = ArgumentParser(prog=PROG, description=__doc__)
     parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True)
     check_parser = sub.add_parser("check", help="run every repository-wide check, as CI would")
     check_parser.add_argument("path", nargs="?", default=".")
-    add_format_argument(check_parser)
+    add_output_arguments(check_parser)
     sub.add_parser("rules", help="list every rule code")
     explain_parser = sub.add_parser("explain", help="explain one rule")
     explain_parser.add_argument("code")
@@ -81,9 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(explain(args.code), end="")
         return 0
     findings, unreadable = check(args.path)
-    rc = report(findings, args.format)
+    rc = report(findings, args)
     # like the hooks: a file that could not be read may hide a finding
-    return max(rc, EXIT_FINDINGS) if unreadable else rc
+    return max(rc, EXIT_FINDINGS) if unreadable and not args.exit_zero else rc
 
 
 if __name__ == "__main__":
