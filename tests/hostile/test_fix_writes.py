@@ -17,7 +17,8 @@ MODELS = (
 PROJECT = {
     "blog/__init__.py": "",
     "blog/models.py": MODELS,
-    "blog/apps.py": "from django.apps import AppConfig\n\n\nclass C(AppConfig):\n    name = 'blog'\n",
+    "blog/apps.py": "from django.apps import AppConfig\n\n\n"
+    "class C(AppConfig):\n    name = 'blog'\n",
     "blog/migrations/__init__.py": "",
     "blog/migrations/0001_initial.py": "from django.db import migrations\n\n\n"
     "class Migration(migrations.Migration):\n    operations = []\n",
