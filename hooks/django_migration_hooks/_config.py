@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -29,6 +30,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 SECTION = "django-migration-hooks"
+MAX_PYPROJECT_BYTES = 1024 * 1024
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 HOOK_IDS = (
     "check-deploy-makemigrations",
     "check-ignored-migrations",
@@ -39,7 +42,8 @@ HOOK_IDS = (
 )
 COMMON_OPTIONS: Mapping[str, str] = {"exclude": "list[str]", "ignore": "list[str]"}
 
-# option name -> "str" | "bool" | "int" | "list[str]" | "dict[str, str]"
+# option name -> "str" | "bool" | "int" | "list[str]" | "dict[str, str]" | "env"
+# ("env": a table of environment variables, NAME = "value")
 Schema = Mapping[str, str]
 
 
@@ -79,6 +83,15 @@ def _check_type(where: str, value: object, kind: str) -> None:
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
     elif kind == "dict[str, str]":
         ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    elif kind == "env":
+        _check_type(where, value, "dict[str, str]")
+        assert isinstance(value, dict)
+        for name, text in value.items():
+            if not ENV_NAME.fullmatch(name):
+                raise HookError(f"{where}: {name!r} is not an environment variable name")
+            if "\0" in text:
+                raise HookError(f"{where} {name}: the value holds a NUL character")
+        return
     else:  # pragma: no cover - programming error
         raise AssertionError(kind)
     if not ok:
@@ -86,17 +99,21 @@ def _check_type(where: str, value: object, kind: str) -> None:
 
 
 def read_section(root: str = ".") -> dict[str, Any]:
-    path = os.path.join(root, "pyproject.toml")
-    try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
-    except FileNotFoundError:
+    from django_migration_hooks._files import FileProblem, read_bytes
+
+    path = "pyproject.toml" if root == "." else os.path.join(root, "pyproject.toml")
+    if not os.path.lexists(path):
         return {}
-    except OSError as exc:
-        raise HookError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(read_bytes(path, MAX_PYPROJECT_BYTES).decode("utf-8"))
+    except FileProblem as exc:
+        raise HookError(f"cannot read {exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise HookError(f"pyproject.toml: invalid TOML: {exc}") from None
-    section = data.get("tool", {}).get(SECTION, {})
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise HookError("pyproject.toml: `tool` must be a table")
+    section = tool.get(SECTION, {})
     if not isinstance(section, dict):
         raise HookError(f"pyproject.toml: [tool.{SECTION}] must be a table")
     return section
