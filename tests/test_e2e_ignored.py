@@ -55,8 +55,9 @@ def test_try_repo_ignored_migrations_in_repo_without_commits(consumer, pre_commi
     assert "- hook id: check-ignored-migrations" in out
     assert (
         ".gitignore:2:1: DMH201 `migrations/` ignores the migrations of app `blog` "
-        "(blog/migrations/0001_initial.py and 1 more) (fix: delete this rule or run "
-        "check-ignored-migrations --fix, then git add the migration files)"
+        "(blog/migrations/0001_initial.py and 1 more) (fix: delete this rule or add "
+        "`args: [--fix]` to the check-ignored-migrations hook in .pre-commit-config.yaml, then "
+        "git add the migration files)"
     ) in out
 
 
@@ -154,7 +155,8 @@ def test_worktree_with_spaces_and_non_ascii(consumer, pre_commit_home, hooks_rep
     assert (
         "web app/.gitignore:1:1: DMH201 `café/migrations/0*` ignores the migrations of app "
         "`café` (web app/café/migrations/0001_initial.py and 1 more) (fix: delete this rule or "
-        "run check-ignored-migrations --fix, then git add the migration files)"
+        "add `args: [--fix]` to the check-ignored-migrations hook in .pre-commit-config.yaml, "
+        "then git add the migration files)"
     ) in out
     assert (
         "web app/café/migrations/0002_post_body.py:1:1: DMH205 migration of app `café` is not "
@@ -182,6 +184,7 @@ def test_submodule(consumer, pre_commit_home, hooks_repo, tmp_path):
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert (
         ".gitignore:1:1: DMH201 `*/migrations/*.py` ignores the migrations of app `shop` "
-        "(shop/migrations/0001_initial.py and 1 more) (fix: delete this rule or run "
-        "check-ignored-migrations --fix, then git add the migration files)"
+        "(shop/migrations/0001_initial.py and 1 more) (fix: delete this rule or add "
+        "`args: [--fix]` to the check-ignored-migrations hook in .pre-commit-config.yaml, "
+        "then git add the migration files)"
     ) in lines(proc)

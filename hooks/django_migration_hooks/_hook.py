@@ -58,6 +58,14 @@ class HookParser(ArgumentParser):
         return parsed
 
 
+def fix_command(hook_id: str) -> str:
+    """How to run a hook's --fix where the user is: under pre-commit the command is not on PATH
+    (it lives in the hook's own environment), so say how to ask pre-commit for it."""
+    if os.environ.get("PRE_COMMIT") == "1":
+        return f"add `args: [--fix]` to the {hook_id} hook in .pre-commit-config.yaml"
+    return f"run {hook_id} --fix"
+
+
 def codes_argument(value: str) -> frozenset[str]:
     """`--select`/`--ignore`: comma-separated codes or code prefixes (`DMH3`)."""
     from django_migration_hooks import rules

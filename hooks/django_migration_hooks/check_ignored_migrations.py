@@ -26,7 +26,7 @@ from django_migration_hooks import _apps, _git, rules
 from django_migration_hooks._apps import App
 from django_migration_hooks._config import Config, load_config
 from django_migration_hooks._files import FileProblem, read_bytes, read_text, replace_file
-from django_migration_hooks._hook import parser
+from django_migration_hooks._hook import fix_command, parser
 from django_migration_hooks._report import (
     EXIT_FINDINGS,
     Finding,
@@ -173,8 +173,7 @@ def check_gitignore(
                     1,
                     codes.DMH201,
                     f"`{pattern}` ignores {describe(hits)}",
-                    "delete this rule or run check-ignored-migrations --fix, "
-                    "then git add the migration files",
+                    f"delete this rule or {fix_command(HOOK_ID)}, then git add the migration files",
                 )
             )
             continue
