@@ -4,7 +4,6 @@ must never generate migrations (DMH301), delete them (DMH302) or fake them (DMH3
 from __future__ import annotations
 
 import functools
-import importlib
 import os
 import posixpath
 import re
@@ -13,7 +12,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from types import ModuleType
 from typing import Any, NamedTuple
 
-from django_migration_hooks import _git, _shell
+from django_migration_hooks import _git, shell
 from django_migration_hooks._config import Config, load_config
 from django_migration_hooks._files import MAX_BYTES, FileProblem, read_text
 from django_migration_hooks._hook import parser
@@ -32,7 +31,7 @@ from django_migration_hooks.deploy import (
     make,
     procfile,
     python,
-    shell,
+    scripts,
 )
 from django_migration_hooks.deploy._site import CommandSite
 
@@ -83,14 +82,6 @@ SCHEMA: dict[str, str] = {}
 
 # Files that name our hook ids or a `makemigrations --check` hook: never deploy commands.
 NEVER = frozenset({".pre-commit-config.yaml", ".pre-commit-hooks.yaml", ".pre-commit-config.yml"})
-# Readers written by the config-family engineer; used as soon as they exist.
-OPTIONAL_READERS = (
-    "django_migration_hooks.deploy.compose",
-    "django_migration_hooks.deploy.platforms",
-    "django_migration_hooks.deploy.ci",
-    "django_migration_hooks.deploy.kubernetes",
-    "django_migration_hooks.deploy.ini",
-)
 
 
 # Extensions no reader claims (markup, styles, front-end code, translations, data): skipped
@@ -104,15 +95,10 @@ SKIP_EXTENSIONS = frozenset(
 
 @functools.cache
 def readers() -> tuple[ModuleType, ...]:
-    """Every reader, in claim order (the config-family readers import PyYAML: imported lazily)."""
-    found: list[ModuleType] = [procfile, dockerfile, make]
-    for name in OPTIONAL_READERS:
-        try:
-            found.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return (*found, shell, python)
+    """Every reader, in claim order (the YAML and INI readers are imported on first use)."""
+    from django_migration_hooks.deploy import ci, compose, ini, kubernetes, platforms
+
+    return (procfile, dockerfile, make, compose, platforms, ci, kubernetes, ini, scripts, python)
 
 
 _SHEBANG_PYTHON = re.compile(rb"^#!.*\bpython[0-9.]*\b")
@@ -145,13 +131,13 @@ def classify(path: str, *, sniff: bool = True) -> ModuleType | None:
         return None
     for reader in readers():
         if reader.claims(path):
-            if reader is shell and not extension and sniff and shebang_language(path) == "python":
+            if reader is scripts and not extension and sniff and shebang_language(path) == "python":
                 return python  # `bin/release`, `.platform/hooks/...` with a python shebang
             return reader
     if sniff and dot < 0:
         language = shebang_language(path)
         if language == "shell":
-            return shell
+            return scripts
         if language == "python":
             return python
     return None
@@ -160,7 +146,7 @@ def classify(path: str, *, sniff: bool = True) -> ModuleType | None:
 def script_reader(path: str) -> ModuleType:
     """The reader for a script a deploy config runs: by extension or shebang, else shell."""
     reader = classify(path)
-    return reader if reader is python else shell
+    return reader if reader is python else scripts
 
 
 class SyntaxProblem(Exception):
@@ -370,18 +356,15 @@ def _finding(
 
 
 # Config files named for development (`Procfile.dev`, `Dockerfile.dev`, `compose.dev.yaml`,
-# `docker-compose.override.yml`) that start the development server are developer-only.
+# `docker-compose.override.yml`) that start the development server are developer-only, for
+# the readers that declare `DEV_CONFIG = True` (Procfile, Dockerfile, Compose).
 _DEV_CONFIG = re.compile(r"(^|[-_.])(dev|develop|development|local|override)([-_.]|$)", re.I)
-DEV_CONFIG_READERS = frozenset(
-    {"django_migration_hooks.deploy.procfile", "django_migration_hooks.deploy.dockerfile"}
-)
-DEV_CONFIG_READERS |= {"django_migration_hooks.deploy.compose"}
 
 
 def _runs_dev_server(sites: Iterable[CommandSite]) -> bool:
     for site in sites:
         for inv in _analyse.invocations(site):
-            mgmt = _shell.management(inv)
+            mgmt = shell.management(inv)
             if mgmt is not None and mgmt.sub.value in ("runserver", "runserver_plus"):
                 return True
     return False
@@ -391,7 +374,7 @@ def file_sites(path: str, text: str, reader: ModuleType) -> list[CommandSite]:
     """reader.sites(), with every site of a developer-only config marked `dev`."""
     sites: list[CommandSite] = reader.sites(path, text)
     name = os.path.basename(path)
-    dev_config = reader.__name__ in DEV_CONFIG_READERS and _DEV_CONFIG.search(name) is not None
+    dev_config = getattr(reader, "DEV_CONFIG", False) and _DEV_CONFIG.search(name) is not None
     if dev_config and _runs_dev_server(sites):
         sites = [site._replace(dev=True, unit=name) for site in sites]
     return sites
@@ -528,13 +511,13 @@ def check_file(
     if reader is None:
         reader = classify(path)
     if reader is None and "." not in path[path.rfind("/") + 1 :] and os.path.isfile(path):
-        reader = shell  # maybe a script a deploy config runs: decided below, once it matters
+        reader = scripts  # maybe a script a deploy config runs: decided below, once it matters
     if reader is None or (reader is python and not python_candidate(path)):
         return []
     if os.path.islink(path):
         return []  # the target is checked under its own name
     ordinary = reader is python and not python.is_deploy_script(path)
-    ordinary |= reader is shell and classify(path) is None
+    ordinary |= reader is scripts and classify(path) is None
     ordinary &= not script
     try:
         text = read_relevant(path)

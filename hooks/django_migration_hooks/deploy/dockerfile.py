@@ -12,6 +12,9 @@ import re
 
 from django_migration_hooks.deploy._site import CommandSite
 
+# A copy named for development (`Dockerfile.dev`) that starts the development
+# server is developer-only: check-deploy-makemigrations marks its sites `dev`.
+DEV_CONFIG = True
 INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT"})
 _DIRECTIVE = re.compile(r"^#\s*([A-Za-z]+)\s*=\s*(\S+)\s*$")
 _INSTRUCTION = re.compile(r"^(\s*)([A-Za-z]+)(\s+|$)")

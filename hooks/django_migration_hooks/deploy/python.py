@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 
 from django_migration_hooks import _ast
-from django_migration_hooks.deploy import _tasks, shell
+from django_migration_hooks.deploy import _tasks, scripts
 from django_migration_hooks.deploy._site import CommandSite
 
 TASK_FILES = frozenset({"fabfile.py", "tasks.py"})
@@ -314,4 +314,4 @@ def sites(path: str, text: str, roots: Iterable[str] = ()) -> list[CommandSite]:
 def is_dev_helper(path: str) -> bool:
     """Named like a developer helper (`start_dev.py`, `dev/startup.py`, `reset_db.py`): the
     same rule as for shell scripts."""
-    return shell.is_dev_helper(path)
+    return scripts.is_dev_helper(path)
