@@ -13,8 +13,8 @@ from django_migration_hooks.shell.names import (
     variable_name,
 )
 from django_migration_hooks.shell.tokenize import commands
-from django_migration_hooks.shell.words import Invocation, Word
-from django_migration_hooks.shell.wrappers import _unwrap, unwrap
+from django_migration_hooks.shell.words import Command, Invocation, Word
+from django_migration_hooks.shell.wrappers import unwrap
 
 
 def all_invocations(text: str) -> Iterator[Invocation]:
@@ -24,7 +24,7 @@ def all_invocations(text: str) -> Iterator[Invocation]:
 
 def invocations_of_argv(words: Sequence[Word]) -> Iterator[Invocation]:
     """Exec-form argv (a JSON array, a YAML list): no shell splitting at the top level."""
-    yield from _unwrap(tuple(words), None, 0, remote=False, wrappers=())
+    yield from unwrap(Command(tuple(words)))
 
 
 class Management(NamedTuple):
