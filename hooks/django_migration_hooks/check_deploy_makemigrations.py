@@ -3,17 +3,14 @@ must never generate migrations (DMH301), delete them (DMH302) or fake them (DMH3
 
 from __future__ import annotations
 
-import functools
-import importlib
 import os
-import posixpath
 import re
 import sys
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from types import ModuleType
 from typing import Any, NamedTuple
 
-from django_migration_hooks import _git, _shell, rules
+from django_migration_hooks import _git, rules
 from django_migration_hooks._config import Config, load_config
 from django_migration_hooks._files import MAX_BYTES, FileProblem, read_text
 from django_migration_hooks._hook import parser
@@ -21,19 +18,21 @@ from django_migration_hooks._report import (
     EXIT_FINDINGS,
     Finding,
     handles_errors,
-    noqa_codes,
     report,
+    unsuppressed,
 )
-from django_migration_hooks.deploy import (
-    _analyse,
-    _tasks,
-    dockerfile,
-    make,
-    procfile,
-    python,
-    shell,
-)
+from django_migration_hooks.deploy import _analyse, _tasks, make, python, scripts
 from django_migration_hooks.deploy._site import CommandSite
+from django_migration_hooks.deploy.readers import classify, file_sites, python_candidate
+from django_migration_hooks.deploy.references import (
+    Followed,
+    ReferenceIndex,
+    References,
+    Resolver,
+    follow,
+    repository_references,
+    tracked_files,
+)
 
 HOOK_ID = "check-deploy-makemigrations"
 
@@ -41,258 +40,10 @@ RULES = rules.for_hook(HOOK_ID)
 
 SCHEMA: dict[str, str] = {}
 
-# Files that name our hook ids or a `makemigrations --check` hook: never deploy commands.
-NEVER = frozenset({".pre-commit-config.yaml", ".pre-commit-hooks.yaml", ".pre-commit-config.yml"})
-# Readers written by the config-family engineer; used as soon as they exist.
-OPTIONAL_READERS = (
-    "django_migration_hooks.deploy.compose",
-    "django_migration_hooks.deploy.platforms",
-    "django_migration_hooks.deploy.ci",
-    "django_migration_hooks.deploy.kubernetes",
-    "django_migration_hooks.deploy.ini",
-)
-
-
-# Extensions no reader claims (markup, styles, front-end code, translations, data): skipped
-# before any reader is asked, so an `--all-files` run over a large repository stays fast.
-SKIP_EXTENSIONS = frozenset(
-    {"html", "htm", "css", "scss", "sass", "less", "js", "mjs", "cjs", "jsx", "ts", "tsx"}
-    | {"vue", "svelte", "map", "po", "mo", "pot", "md", "rst", "txt", "svg", "xml", "csv"}
-    | {"tsv", "lock", "pyi", "pyc", "sql", "graphql", "jinja", "j2x", "map", "snap", "log"}
-)
-
-
-@functools.cache
-def readers() -> tuple[ModuleType, ...]:
-    """Every reader, in claim order (the config-family readers import PyYAML: imported lazily)."""
-    found: list[ModuleType] = [procfile, dockerfile, make]
-    for name in OPTIONAL_READERS:
-        try:
-            found.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return (*found, shell, python)
-
-
-_SHEBANG_PYTHON = re.compile(rb"^#!.*\bpython[0-9.]*\b")
-_SHEBANG_SHELL = re.compile(rb"^#!.*\b(sh|bash|dash|zsh|ksh|ash)\b")
-
-
-def shebang_language(path: str) -> str | None:
-    """ "python" or "shell" from a file's `#!` line (whatever its mode bits), else None."""
-    try:
-        with open(path, "rb") as f:
-            first = f.read(256).split(b"\n", 1)[0]
-    except OSError:
-        return None
-    if _SHEBANG_PYTHON.match(first):
-        return "python"
-    if _SHEBANG_SHELL.match(first):
-        return "shell"
-    return None
-
-
-@functools.cache
-def classify(path: str, *, sniff: bool = True) -> ModuleType | None:
-    """The reader for a file, or None; sniff=False never opens the file (no shebang check)."""
-    name = path[path.rfind("/") + 1 :]
-    dot = name.rfind(".")
-    extension = name[dot + 1 :] if dot > 0 else ""
-    if extension == "py":
-        return python
-    if extension in SKIP_EXTENSIONS or name in NEVER:
-        return None
-    for reader in readers():
-        if reader.claims(path):
-            if reader is shell and not extension and sniff and shebang_language(path) == "python":
-                return python  # `bin/release`, `.platform/hooks/...` with a python shebang
-            return reader
-    if sniff and dot < 0:
-        language = shebang_language(path)
-        if language == "shell":
-            return shell
-        if language == "python":
-            return python
-    return None
-
-
-def script_reader(path: str) -> ModuleType:
-    """The reader for a script a deploy config runs: by extension or shebang, else shell."""
-    reader = classify(path)
-    return reader if reader is python else shell
-
 
 class SyntaxProblem(Exception):
     """A deploy file that does not parse (invalid YAML/TOML/JSON): its syntax is another
     tool's business, so it is reported on stderr without failing the hook."""
-
-
-class References(NamedTuple):
-    """What the repository's deploy configs run, each mapped to the first config that runs it:
-    scripts (repo-relative paths) and (tool, target) pairs."""
-
-    scripts: Mapping[str, str]
-    targets: Mapping[tuple[str, str], str]
-
-
-class Resolver:
-    """Script names as a config writes them -> repo-relative paths of tracked files."""
-
-    def __init__(self, tracked: Callable[[], Sequence[str]]) -> None:
-        self._load = tracked
-        self._tracked: frozenset[str] | None = None
-        self._by_name: dict[str, list[str]] = {}
-
-    def tracked(self) -> frozenset[str]:
-        if self._tracked is None:
-            self._tracked = frozenset(self._load())
-            for path in self._tracked:
-                self._by_name.setdefault(path[path.rfind("/") + 1 :], []).append(path)
-        return self._tracked
-
-    def resolve(self, raw: str, config: str) -> str | None:
-        """The file a config at `config` runs as `raw`: relative to the config's directory,
-        then to the repository root; else (Docker WORKDIR and COPY destinations are unknown)
-        the longest trailing part of the path that names exactly one tracked file."""
-        if not raw or any(c in raw for c in "$`{}*?"):
-            return None
-        tracked = self.tracked()
-        if not raw.startswith("/"):
-            base = posixpath.dirname(config)
-            for candidate in (posixpath.join(base, raw), raw):
-                normal = posixpath.normpath(candidate)
-                if normal in tracked:
-                    return normal
-        parts = [p for p in raw.split("/") if p not in ("", ".")]
-        if ".." in parts:
-            parts = parts[len(parts) - parts[::-1].index("..") :]
-        for k in range(len(parts)):
-            suffix = "/".join(parts[k:])
-            if k == len(parts) - 1:
-                matches = self._by_name.get(suffix, [])
-            else:
-                matches = [t for t in tracked if t == suffix or t.endswith("/" + suffix)]
-            if len(matches) == 1:
-                return matches[0]
-            if matches:
-                return None  # ambiguous: a shorter suffix is only more ambiguous
-        return None
-
-
-# Scripts followed from the configs (scripts that run scripts...): a bound, not a real limit.
-MAX_FOLLOWED = 200
-
-
-def collect_references(paths: Iterable[str], resolver: Resolver | None = None) -> References:
-    """What the configs at paths run, followed through the scripts they run (bounded)."""
-    resolver = resolver or Resolver(_git.ls_files)
-    scripts: dict[str, str] = {}
-    targets: dict[tuple[str, str], str] = {}
-    todo: list[tuple[str, ModuleType | None]] = [(p, None) for p in paths]
-    seen: set[str] = set()
-    while todo:
-        path, reader = todo.pop()
-        if path in seen:
-            continue
-        seen.add(path)
-        if reader is None:
-            reader = classify(path, sniff=path.startswith(("bin/", ".platform/")))
-            if reader is None or reader is python:
-                continue
-        if os.path.islink(path):
-            continue
-        try:
-            found = file_sites(path, read_text(path).text, reader)
-        except (FileProblem, OSError):
-            continue
-        for site in found:
-            if site.dev:
-                continue
-            for ref in _analyse.analyse(site)[1]:
-                if ref.tool != "script":
-                    targets.setdefault((ref.tool, ref.name), site.context)
-                    continue
-                script = resolver.resolve(ref.name, path)
-                if script is None or script in scripts:
-                    continue
-                scripts[script] = site.context
-                if len(scripts) <= MAX_FOLLOWED:
-                    todo.append((script, script_reader(script)))
-    return References(scripts, targets)
-
-
-# Where deploy configs and scripts can be (git filters the index, `*` matches `/` too, so a
-# large repository costs little); every reader's claims() still decides.
-REFERENCE_PATHSPECS = (
-    "*Procfile*",
-    "*Dockerfile*",
-    "*dockerfile*",
-    "*Containerfile*",
-    "*.yml",
-    "*.yaml",
-    "*.toml",
-    "*.json",
-    "*.ini",
-    "*.conf",
-    "*.config",
-    "*.cfg",
-    "*Jenkinsfile*",
-    "*akefile",
-    "*.mk",
-    "*ustfile",
-    "*.just",
-    "*.sh",
-    "*.bash",
-    "*.replit",
-    "bin/*",
-    ".platform/*",
-)
-
-
-def existing(paths: Iterable[str]) -> list[str]:
-    """Paths that exist in the working tree (as pre-commit filters: deleted files never come)."""
-    return [path for path in paths if os.path.lexists(path)]
-
-
-def tracked_files() -> list[str]:
-    """Every tracked file; one deleted from the working tree is skipped when it is read (one
-    lstat for the few files read, not for every file of a large repository)."""
-    return _git.ls_files()
-
-
-def repository_references(resolver: Resolver | None = None) -> References:
-    """What the deploy configs of the repository in the working directory run."""
-    configs = existing(_git.ls_files(*REFERENCE_PATHSPECS))
-    return collect_references(configs, resolver or Resolver(tracked_files))
-
-
-class ReferenceIndex:
-    """repository_references, computed at most once and only when a file needs it, plus what
-    the configs checked in this run were found to run (a config not yet in git counts too)."""
-
-    def __init__(self, resolver: Resolver) -> None:
-        self.resolver = resolver
-        self.scripts: dict[str, str] = {}
-        self.targets: dict[tuple[str, str], str] = {}
-        self._base: References | None = None
-        self._merged: References | None = None
-
-    def add(self, scripts: Mapping[str, str], targets: Mapping[tuple[str, str], str]) -> None:
-        for key, value in scripts.items():
-            self.scripts.setdefault(key, value)
-        for pair, value in targets.items():
-            self.targets.setdefault(pair, value)
-        self._merged = None
-
-    def __call__(self) -> References:
-        if self._base is None:
-            self._base = repository_references(self.resolver)
-        if self._merged is None:
-            self._merged = References(
-                {**self.scripts, **self._base.scripts}, {**self.targets, **self._base.targets}
-            )
-        return self._merged
 
 
 def _finding(
@@ -327,42 +78,6 @@ def _finding(
         )
         hint = f"deploy with plain `migrate`; run `{hit.word}` once by hand if really needed"
     return Finding(path, line, col, hit.code, message, hint)
-
-
-# Config files named for development (`Procfile.dev`, `Dockerfile.dev`, `compose.dev.yaml`,
-# `docker-compose.override.yml`) that start the development server are developer-only.
-_DEV_CONFIG = re.compile(r"(^|[-_.])(dev|develop|development|local|override)([-_.]|$)", re.I)
-DEV_CONFIG_READERS = frozenset(
-    {"django_migration_hooks.deploy.procfile", "django_migration_hooks.deploy.dockerfile"}
-)
-DEV_CONFIG_READERS |= {"django_migration_hooks.deploy.compose"}
-
-
-def _runs_dev_server(sites: Iterable[CommandSite]) -> bool:
-    for site in sites:
-        for inv in _analyse.invocations(site):
-            mgmt = _shell.management(inv)
-            if mgmt is not None and mgmt.sub.value in ("runserver", "runserver_plus"):
-                return True
-    return False
-
-
-def file_sites(path: str, text: str, reader: ModuleType) -> list[CommandSite]:
-    """reader.sites(), with every site of a developer-only config marked `dev`."""
-    sites: list[CommandSite] = reader.sites(path, text)
-    name = os.path.basename(path)
-    dev_config = reader.__name__ in DEV_CONFIG_READERS and _DEV_CONFIG.search(name) is not None
-    if dev_config and _runs_dev_server(sites):
-        sites = [site._replace(dev=True, unit=name) for site in sites]
-    return sites
-
-
-class Followed(NamedTuple):
-    """A reference found in a checked config: what it runs and where it was found."""
-
-    ref: _analyse.Reference
-    context: str
-    config: str
 
 
 def check_text(
@@ -423,27 +138,7 @@ def check_text(
                     report_site(
                         site, [h for h in _analyse.analyse(site)[0] if not h.remote], run_by
                     )
-    return unsuppressed(set(findings), lines)
-
-
-def unsuppressed(findings: Iterable[Finding], lines: Sequence[str]) -> list[Finding]:
-    """Findings without a `# noqa` for their code on their line (each line read once)."""
-    codes: dict[int, frozenset[str] | None] = {}
-    kept = []
-    for finding in findings:
-        if finding.line not in codes:
-            inside = 1 <= finding.line <= len(lines)
-            codes[finding.line] = noqa_codes(lines[finding.line - 1]) if inside else None
-        suppressed = codes[finding.line]
-        if suppressed is None or (suppressed and finding.code not in suppressed):
-            kept.append(finding)
-    return kept
-
-
-def python_candidate(path: str) -> bool:
-    """A Python file that may be deploy code (migration files and tests never are)."""
-    parts = path.split("/")
-    return "migrations" not in parts[:-1]
+    return unsuppressed(set(findings), Config(), lambda paths: [text for _ in paths])
 
 
 def relevant(text: str) -> bool:
@@ -488,13 +183,13 @@ def check_file(
     if reader is None:
         reader = classify(path)
     if reader is None and "." not in path[path.rfind("/") + 1 :] and os.path.isfile(path):
-        reader = shell  # maybe a script a deploy config runs: decided below, once it matters
+        reader = scripts  # maybe a script a deploy config runs: decided below, once it matters
     if reader is None or (reader is python and not python_candidate(path)):
         return []
     if os.path.islink(path):
         return []  # the target is checked under its own name
     ordinary = reader is python and not python.is_deploy_script(path)
-    ordinary |= reader is shell and classify(path) is None
+    ordinary |= reader is scripts and classify(path) is None
     ordinary &= not script
     try:
         text = read_relevant(path)
@@ -523,24 +218,6 @@ def _wiring(path: str, reader: ModuleType, wiring: list[Followed]) -> None:
     for site in sites:
         if not site.dev:
             wiring.extend(Followed(ref, site.context, path) for ref in _analyse.analyse(site)[1])
-
-
-TASK_FILES = {
-    "make": ("Makefile", "makefile", "GNUmakefile"),
-    "just": ("justfile", "Justfile", ".justfile"),
-    "invoke": ("tasks.py", "fabfile.py"),
-}
-
-
-def task_file(tool: str, config: str, tracked: Collection[str]) -> str | None:
-    """The Makefile / justfile / tasks.py a config's `make T` runs: next to it, else at the root."""
-    base = posixpath.dirname(config)
-    for directory in dict.fromkeys((base, "")):
-        for name in TASK_FILES.get(tool, ()):
-            candidate = posixpath.join(directory, name) if directory else name
-            if candidate in tracked:
-                return candidate
-    return None
 
 
 class Result(NamedTuple):
@@ -586,7 +263,7 @@ def check_files(
             checked |= changed
         follow(wiring, checked, resolver, references, check)
     findings = sorted(set(result.findings))  # a file may be reached twice
-    return result._replace(findings=config.keep(findings))
+    return result._replace(findings=unsuppressed(findings, config))
 
 
 def pre_commit_scope() -> set[str] | None:
@@ -601,43 +278,6 @@ def pre_commit_scope() -> set[str] | None:
     if base and head:
         return {change.path for change in _git.changes(base, head) if change.status != "D"}
     return set(_git.staged_files())
-
-
-def follow(
-    wiring: list[Followed],
-    checked: set[str],
-    resolver: Resolver,
-    references: ReferenceIndex,
-    check: Callable[..., None],
-) -> None:
-    """Check what the checked configs run (scripts, Make/just targets, Invoke tasks) even when
-    those files were not passed: a commit that wires a dev helper into a deploy is caught."""
-    tasks: dict[str, dict[str, str]] = {}  # task file -> {target: what runs it}
-    followed = 0
-    while wiring and followed < MAX_FOLLOWED:
-        ref, context, config = wiring.pop(0)
-        if ref.tool == "script":
-            script = resolver.resolve(ref.name, config)
-            if script is None:
-                continue
-            references.add({script: context}, {})
-            if script not in checked and os.path.isfile(script):
-                followed += 1
-                check(script, reader=script_reader(script), via=context)
-            continue
-        references.add({}, {(ref.tool, ref.name): context})
-        found = task_file(ref.tool, config, resolver.tracked())
-        if found is not None:
-            tasks.setdefault(found, {}).setdefault(ref.name, context)
-    for path, roots in tasks.items():
-        if path in checked or not os.path.isfile(path):
-            continue
-        reader = make if path.endswith(("akefile", "ustfile")) else python
-        try:
-            text = read_text(path).text
-        except FileProblem:
-            continue  # reported when the file itself is checked
-        check(path, units=reader.reached(path, text, roots))
 
 
 def _print_problems(problems: Iterable[str]) -> None:

@@ -2,21 +2,21 @@ from __future__ import annotations
 
 import pytest
 
-from django_migration_hooks import _shell
-from django_migration_hooks.deploy import _analyse, shell
+from django_migration_hooks import shell
+from django_migration_hooks.deploy import _analyse, scripts
 from django_migration_hooks.deploy._site import CommandSite
 from tests.deploy import run_hook
 
 
 def invoked(text: str) -> list[tuple[list[str], bool]]:
-    return [([w.value for w in inv.argv], inv.remote) for inv in _shell.all_invocations(text)]
+    return [([w.value for w in inv.argv], inv.remote) for inv in shell.all_invocations(text)]
 
 
 def management(text: str) -> list[tuple[str, int, bool]]:
     """(subcommand, offset of the subcommand word in text, remote) for every manage.py call."""
     found = []
-    for inv in _shell.all_invocations(text):
-        m = _shell.management(inv)
+    for inv in shell.all_invocations(text):
+        m = shell.management(inv)
         if m is not None:
             found.append((m.sub.value, m.sub.pos, inv.remote))
     return found
@@ -45,7 +45,7 @@ def management(text: str) -> list[tuple[str, int, bool]]:
     ),
 )
 def test_split_commands(text, expected):
-    assert [[w.value for w in c.words] for c in _shell.commands(text)] == expected
+    assert [[w.value for w in c.words] for c in shell.commands(text)] == expected
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_offsets_map_through_escapes():
 
 
 def site(text: str, path: str = "deploy.sh") -> CommandSite:
-    [found] = shell.sites(path, text)
+    [found] = scripts.sites(path, text)
     return found
 
 
@@ -196,13 +196,13 @@ def test_locate_skips_comment_lines_and_earlier_mentions():
     ),
 )
 def test_shell_claims_and_dev_helpers(path, claimed, dev):
-    assert shell.claims(path) is claimed
+    assert scripts.claims(path) is claimed
     if claimed:
         assert site("x\n", path).dev is dev
 
 
 def test_empty_script_has_no_sites():
-    assert shell.sites("a.sh", "") == []
+    assert scripts.sites("a.sh", "") == []
 
 
 HINT = "(fix: run makemigrations locally, commit the files, and only `migrate` here)"

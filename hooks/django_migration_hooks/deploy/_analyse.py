@@ -8,13 +8,14 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from django_migration_hooks import _shell
-from django_migration_hooks._shell import Invocation, Word
+from django_migration_hooks import shell
 from django_migration_hooks.deploy._site import CommandSite
+from django_migration_hooks.rules import codes
+from django_migration_hooks.shell import Invocation, Word
 
-MAKEMIGRATIONS = "DMH301"
-DELETES = "DMH302"
-FAKES = "DMH303"
+MAKEMIGRATIONS = codes.DMH301
+DELETES = codes.DMH302
+FAKES = codes.DMH303
 
 # makemigrations flags that make it write nothing
 READ_ONLY_FLAGS = frozenset({"--check", "--dry-run", "--check-changes"})
@@ -52,9 +53,9 @@ def site_words(site: CommandSite) -> list[Word]:
 
 def invocations(site: CommandSite) -> Iterator[Invocation]:
     if site.text is not None:
-        yield from _shell.all_invocations(site.text)
+        yield from shell.all_invocations(site.text)
     elif site.argv:
-        yield from _shell.invocations_of_argv(site_words(site))
+        yield from shell.invocations_of_argv(site_words(site))
 
 
 def _flag(args: Sequence[Word], names: frozenset[str]) -> Word | None:
@@ -167,26 +168,26 @@ def _find_matches_migrations(args: Sequence[str]) -> bool:
 def _xargs_rm(inv: Invocation) -> Word | None:
     """`xargs [options] rm ...`: the `rm` word."""
     argv = inv.argv
-    if _shell.program(argv[0].value) != "xargs":
+    if shell.program(argv[0].value) != "xargs":
         return None
     j = 1
     while j < len(argv) and argv[j].value.startswith("-"):
         j += 2 if argv[j].value in _XARGS_VALUES else 1
-    if j < len(argv) and _shell.program(argv[j].value) in ("rm", "unlink"):
+    if j < len(argv) and shell.program(argv[j].value) in ("rm", "unlink"):
         return argv[j]
     return None
 
 
 def _deletes_migrations(inv: Invocation) -> bool:
     argv = inv.argv
-    name = _shell.program(argv[0].value)
+    name = shell.program(argv[0].value)
     args = [w.value for w in argv[1:]]
     if name == "rm":
         targets = [a for a in args if not a.startswith("-") and _project_path(a)]
         return any(_MIGRATIONS_PATH.search(a) and not _BYTECODE_ONLY.search(a) for a in targets)
     if name == "find":
         deleting = "-delete" in args or any(
-            a in ("-exec", "-execdir") and i + 1 < len(args) and _shell.program(args[i + 1]) == "rm"
+            a in ("-exec", "-execdir") and i + 1 < len(args) and shell.program(args[i + 1]) == "rm"
             for i, a in enumerate(args)
         )
         return deleting and _find_matches_migrations(args)
@@ -195,7 +196,7 @@ def _deletes_migrations(inv: Invocation) -> bool:
 
 def _finds_migrations(inv: Invocation) -> bool:
     """`find` selecting migration files without deleting them (its output may go to rm)."""
-    return _shell.program(inv.argv[0].value) == "find" and _find_matches_migrations(
+    return shell.program(inv.argv[0].value) == "find" and _find_matches_migrations(
         [w.value for w in inv.argv[1:]]
     )
 
@@ -233,12 +234,12 @@ def analyse(site: CommandSite) -> tuple[list[Hit], list[Reference]]:
             # `find ... -path '*/migrations/*' | xargs rm`
             shown = f"{_shown(listed)} ... | xargs {rm.value}"
             offset = rm.pos if rm.offsets else -1
-            hits.append(Hit(DELETES, _shell.program(rm.value), offset, inv.remote, shown))
+            hits.append(Hit(DELETES, shell.program(rm.value), offset, inv.remote, shown))
             continue
-        if inv.argv[0].value == _shell.PYTHON_CODE:
+        if inv.argv[0].value == shell.PYTHON_CODE:
             hits.extend(_python_code(inv.argv[1], inv.remote))
             continue
-        mgmt = _shell.management(inv)
+        mgmt = shell.management(inv)
         if mgmt is not None:
             sub = mgmt.sub.value
             if sub in ("shell", "shell_plus"):
@@ -258,7 +259,7 @@ def analyse(site: CommandSite) -> tuple[list[Hit], list[Reference]]:
             continue
         if _deletes_migrations(inv):
             head = inv.argv[0]
-            name = _shell.program(head.value)
+            name = shell.program(head.value)
             offset = head.pos + len(head.value) - len(name) if head.offsets else -1
             hits.append(Hit(DELETES, name, offset, inv.remote, _shown(inv)))
             continue
@@ -279,7 +280,7 @@ _TASK_RUNNERS["fab"] = "invoke"
 def _references(inv: Invocation) -> Iterator[Reference]:
     argv = inv.argv
     head = argv[0].value
-    name = _shell.program(head)
+    name = shell.program(head)
     if head in ("$(MAKE)", "${MAKE}", "$MAKE"):
         name = "make"
     tool = _TASK_RUNNERS.get(name)
@@ -295,8 +296,8 @@ def _references(inv: Invocation) -> Iterator[Reference]:
                 yield Reference(tool, v)
         return
     script_like = "/" in head or head.endswith((".sh", ".py", ".bash"))
-    via_shell = inv.wrappers[-1:] in tuple((s,) for s in _shell.SHELLS) or (
-        inv.wrappers[-1:] and _shell.PYTHON.match(inv.wrappers[-1])
+    via_shell = inv.wrappers[-1:] in tuple((s,) for s in shell.SHELLS) or (
+        inv.wrappers[-1:] and shell.PYTHON.match(inv.wrappers[-1])
     )
     if (script_like or via_shell) and not head.startswith("$") and name not in ("", ".", ".."):
         yield Reference("script", head)  # as written: resolved against the config's directory

@@ -24,6 +24,9 @@ from django_migration_hooks.deploy._yaml import (
     unique,
 )
 
+# A copy named for development (`docker-compose.override.yml`) that starts the development
+# server is developer-only: check-deploy-makemigrations marks its sites `dev`.
+DEV_CONFIG = True
 _NAME = re.compile(r"^(docker-)?compose([.-][^/]*)?\.ya?ml$")
 
 

@@ -67,51 +67,66 @@ def _parse_make(lines: list[str]) -> list[_Recipe]:
             value = line.split("=", 1)[-1].strip()
             prefix = value[:1] or "\t"
         if line.startswith(prefix) and current:
-            start = i
-            body = [line[len(prefix) :]]
-            while lines[i].endswith("\\") and i + 1 < len(lines):
-                i += 1
-                body.append(lines[i][1:] if lines[i].startswith(prefix) else lines[i])
-            text = "\n".join(body)
-            stripped = text.lstrip("@-+ \t")
-            col = len(prefix) + len(text) - len(stripped) + 1
-            for recipe in current:
-                recipe.lines.append((start + 1, col, i + 1, stripped))
-            i += 1
+            i = _recipe_line(lines, i, prefix, current)
             continue
-        full = line
-        while full.endswith("\\") and i + 1 < len(lines):
-            i += 1
-            full = full[:-1] + " " + lines[i]
-        i += 1
+        full, i = _joined_line(lines, i)
         if not full.strip() or full.lstrip().startswith("#") or _CONDITIONAL.match(full):
             continue  # conditionals inside a recipe keep the recipe going
-        if _ASSIGN.match(full):
-            current = []
-            continue
-        match = _MAKE_RULE.match(full)
-        if match is None:
-            current = []
-            continue
-        rest = match.group("rest")
-        inline = ""
-        if ";" in rest:
-            rest, inline = rest.split(";", 1)
-        if _ASSIGN.match(rest.strip() + " ") or "=" in rest.split("#")[0]:
-            continue  # target-specific variable
-        deps = [d for d in rest.split("#")[0].replace("|", " ").split() if "$" not in d]
-        current = []
-        for target in match.group("targets").split():
-            if target.startswith(".") or "%" in target:
-                continue
-            recipe = _Recipe(target, deps)
-            recipes.append(recipe)
-            current.append(recipe)
-        if inline.strip():
-            col = len(full) - len(inline.lstrip()) + 1
-            for recipe in current:
-                recipe.lines.append((i, col, i, inline.strip()))
+        current = _rule(full, i, recipes, current)
     return recipes
+
+
+def _recipe_line(lines: list[str], i: int, prefix: str, current: list[_Recipe]) -> int:
+    """The recipe line at lines[i] (with its continuations) into current; the index after."""
+    start = i
+    body = [lines[i][len(prefix) :]]
+    while lines[i].endswith("\\") and i + 1 < len(lines):
+        i += 1
+        body.append(lines[i][1:] if lines[i].startswith(prefix) else lines[i])
+    text = "\n".join(body)
+    stripped = text.lstrip("@-+ \t")
+    col = len(prefix) + len(text) - len(stripped) + 1
+    for recipe in current:
+        recipe.lines.append((start + 1, col, i + 1, stripped))
+    return i + 1
+
+
+def _joined_line(lines: list[str], i: int) -> tuple[str, int]:
+    """lines[i] joined with its continuation lines; the index after them."""
+    full = lines[i]
+    while full.endswith("\\") and i + 1 < len(lines):
+        i += 1
+        full = full[:-1] + " " + lines[i]
+    return full, i + 1
+
+
+def _rule(full: str, number: int, recipes: list[_Recipe], current: list[_Recipe]) -> list[_Recipe]:
+    """A line that is not a recipe line, ending on line `number`: the recipes whose lines
+    follow it (rules it starts are added to recipes)."""
+    if _ASSIGN.match(full):
+        return []
+    match = _MAKE_RULE.match(full)
+    if match is None:
+        return []
+    rest = match.group("rest")
+    inline = ""
+    if ";" in rest:
+        rest, inline = rest.split(";", 1)
+    if _ASSIGN.match(rest.strip() + " ") or "=" in rest.split("#")[0]:
+        return current  # target-specific variable
+    deps = [d for d in rest.split("#")[0].replace("|", " ").split() if "$" not in d]
+    started = []
+    for target in match.group("targets").split():
+        if target.startswith(".") or "%" in target:
+            continue
+        recipe = _Recipe(target, deps)
+        recipes.append(recipe)
+        started.append(recipe)
+    if inline.strip():
+        col = len(full) - len(inline.lstrip()) + 1
+        for recipe in started:
+            recipe.lines.append((number, col, number, inline.strip()))
+    return started
 
 
 def _parse_just(lines: list[str]) -> list[_Recipe]:

@@ -7,6 +7,9 @@ import re
 
 from django_migration_hooks.deploy._site import CommandSite
 
+# A copy named for development (`Procfile.dev`) that starts the development
+# server is developer-only: check-deploy-makemigrations marks its sites `dev`.
+DEV_CONFIG = True
 _PROCESS = re.compile(r"^(?P<name>[A-Za-z0-9_-]+)[ \t]*:[ \t]*(?P<command>\S.*?)\s*$")
 
 

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 
 from django_migration_hooks import _ast
-from django_migration_hooks.deploy import _tasks, shell
+from django_migration_hooks.deploy import _tasks, scripts
 from django_migration_hooks.deploy._site import CommandSite
 
 TASK_FILES = frozenset({"fabfile.py", "tasks.py"})
@@ -216,55 +216,68 @@ class _Collector(ast.NodeVisitor):
             )
         )
 
-    def visit_Call(self, node: ast.Call) -> None:  # noqa: C901 - one table of call shapes
+    def visit_Call(self, node: ast.Call) -> None:
         receiver, name = _func_name(node)
         if self.function and isinstance(node.func, ast.Name):
             self.tasks.setdefault(_tasks.normalise(self.function), []).append(node.func.id)
         first = self.resolve(node.args[0]) if node.args else None
         if receiver == "os" and name in _EXEC and len(node.args) > 1:
-            # os.execvp(file, argv) / os.execlp(file, arg0, arg1, ...)
-            args = self.resolve(node.args[1]) if name.startswith("execv") else None
-            listed = _argv(args) if args is not None else None
-            if args is None:
-                args = node.args[1]
-                listed = tuple(_argv_item(a) for a in node.args[1:])
-            if listed:
-                self.site(args, None, listed, f"os.{name}()")
+            self.exec_call(node, name)
         elif name == "call_command" and first is not None:
-            command = _string(first)
-            if command is not None:
-                words = ["django-admin", command, *(_argv_item(a) for a in node.args[1:])]
-                for kw in node.keywords:
-                    flag = _FLAG_KWARGS.get(kw.arg or "")
-                    if flag is not None and _is_true(kw.value):
-                        words.append(flag)
-                self.site(first, None, tuple(words), "call_command()")
+            self.call_command(node, first)
         elif name == "rmtree" and receiver == "shutil" and first is not None:
             self.site(first, None, ("rm", "-rf", _argv_item(first)), "shutil.rmtree()")
         elif name == "execute_from_command_line" and first is not None:
             listed = _argv(first)
             if listed:
                 self.site(first, None, ("manage.py", *listed[1:]), "execute_from_command_line()")
-        elif first is not None and (
-            (receiver == "subprocess" and name in _SUBPROCESS)
-            or (receiver == "os" and name in _SHELL_CALLS)
-            or (name in _RUNNERS and receiver != "subprocess")
-        ):
-            what = f"{receiver + '.' if receiver else ''}{name}()"
-            argv = _argv(first)
-            text = _string(first)
-            if argv is not None:
-                self.site(first, None, argv, what)
-            elif text is not None:
-                self.site(first, text, None, what)
-            else:
-                self.generic_visit(node)
-                return
-            remote = self.fabric and name in _REMOTE and receiver not in ("os", "subprocess")
-            site, _, function = self.found[-1]
-            self.found[-1] = (site, remote, function)
+        elif first is not None and _runs_command(receiver, name):
+            self.command_call(receiver, name, first)
         self.generic_visit(node)
-        return None
+
+    def exec_call(self, node: ast.Call, name: str) -> None:
+        """os.execvp(file, argv) / os.execlp(file, arg0, arg1, ...)"""
+        args = self.resolve(node.args[1]) if name.startswith("execv") else None
+        listed = _argv(args) if args is not None else None
+        if args is None:
+            args = node.args[1]
+            listed = tuple(_argv_item(a) for a in node.args[1:])
+        if listed:
+            self.site(args, None, listed, f"os.{name}()")
+
+    def call_command(self, node: ast.Call, first: ast.expr) -> None:
+        """call_command("name", *args, flag=True): `django-admin name args --flag`."""
+        command = _string(first)
+        if command is not None:
+            words = ["django-admin", command, *(_argv_item(a) for a in node.args[1:])]
+            for kw in node.keywords:
+                flag = _FLAG_KWARGS.get(kw.arg or "")
+                if flag is not None and _is_true(kw.value):
+                    words.append(flag)
+            self.site(first, None, tuple(words), "call_command()")
+
+    def command_call(self, receiver: str, name: str, first: ast.expr) -> None:
+        """subprocess.run(...), os.system(...), fabric's c.run(...): an argv or a shell text."""
+        what = f"{receiver + '.' if receiver else ''}{name}()"
+        argv = _argv(first)
+        text = _string(first)
+        if argv is not None:
+            self.site(first, None, argv, what)
+        elif text is not None:
+            self.site(first, text, None, what)
+        else:
+            return
+        remote = self.fabric and name in _REMOTE and receiver not in ("os", "subprocess")
+        site, _, function = self.found[-1]
+        self.found[-1] = (site, remote, function)
+
+
+def _runs_command(receiver: str, name: str) -> bool:
+    return (
+        (receiver == "subprocess" and name in _SUBPROCESS)
+        or (receiver == "os" and name in _SHELL_CALLS)
+        or (name in _RUNNERS and receiver != "subprocess")
+    )
 
 
 def _collect(path: str, text: str) -> _Collector | None:
@@ -314,4 +327,4 @@ def sites(path: str, text: str, roots: Iterable[str] = ()) -> list[CommandSite]:
 def is_dev_helper(path: str) -> bool:
     """Named like a developer helper (`start_dev.py`, `dev/startup.py`, `reset_db.py`): the
     same rule as for shell scripts."""
-    return shell.is_dev_helper(path)
+    return scripts.is_dev_helper(path)
