@@ -17,9 +17,16 @@ import pytest
 
 from django_migration_hooks import _django
 from django_migration_hooks import check_missing_migrations as hook
-from django_migration_hooks._config import load_config
-from django_migration_hooks._django_runner import file_clock
+from django_migration_hooks._config import Config, load_config
+from django_migration_hooks._report import unsuppressed
 from django_migration_hooks.check_missing_migrations import main
+from django_migration_hooks.missing.cache import cache_read, cache_write, prune_cache
+from django_migration_hooks.missing.discovery import find_projects, probe
+from django_migration_hooks.missing.findings import findings_from_result
+from django_migration_hooks.missing.relevance import is_relevant
+from django_migration_hooks.missing.runner.dmh_code_cache import file_clock
+from django_migration_hooks.missing.storage import cache_dir
+from django_migration_hooks.missing.tree import Tree
 from tests.conftest import git, git_commit, git_init, run_pre_commit, try_repo, write
 
 
@@ -58,7 +65,7 @@ APP_TREE = {
 )
 def test_file_outside_apps_not_relevant(git_repo, path):
     write(git_repo, APP_TREE)
-    assert hook.is_relevant(path) is False
+    assert is_relevant(path) is False
 
 
 @pytest.mark.parametrize(
@@ -84,7 +91,7 @@ def test_file_outside_apps_not_relevant(git_repo, path):
 )
 def test_file_of_app_settings_or_dependencies_relevant(git_repo, path):
     write(git_repo, APP_TREE)
-    assert hook.is_relevant(path) is True
+    assert is_relevant(path) is True
 
 
 def test_no_relevant_file_returns_before_discovery(git_repo, capsys):
@@ -216,7 +223,7 @@ def test_settings_from_environment_used(git_repo, monkeypatch):
     write(git_repo, {"src/proj/__init__.py": "", "src/proj/settings.py": ""})
     monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "proj.settings")
     opts = hook.options_from(None, load_config(hook.HOOK_ID, hook.SCHEMA))
-    assert hook.find_projects(opts) == [
+    assert find_projects(opts) == [
         _django.Project("src", "proj.settings", "DJANGO_SETTINGS_MODULE", None)
     ]
 
@@ -235,7 +242,7 @@ def test_configured_projects_used(git_repo):
         },
     )
     opts = hook.options_from(None, load_config(hook.HOOK_ID, hook.SCHEMA))
-    assert hook.find_projects(opts) == [
+    assert find_projects(opts) == [
         _django.Project("a", "pa.s", "a/manage.py", "a/manage.py"),
         _django.Project("b", "pb.settings", "projects", None),
     ]
@@ -447,7 +454,7 @@ def _result(root: Path) -> dict:
 
 def test_result_mapped_to_findings(git_repo):
     fix = "python manage.py makemigrations shop"
-    found = hook.findings_from_result(_result(git_repo), manage="manage.py", settings="p.s")
+    found = findings_from_result(_result(git_repo), manage="manage.py", settings="p.s")
     assert [f.text() for f in sorted(found)] == [
         f"shop/models.py:1:1: DMH101 shop.Old: model removed, no migration (fix: {fix})",
         "shop/models.py:4:1: DMH101 shop.Product: create index shop_name_idx on field(s) name "
@@ -458,7 +465,7 @@ def test_result_mapped_to_findings(git_repo):
 
 
 def test_third_party_apps_only_when_asked(git_repo):
-    found = hook.findings_from_result(
+    found = findings_from_result(
         _result(git_repo),
         manage=None,
         settings="p.s",
@@ -473,8 +480,8 @@ def test_third_party_apps_only_when_asked(git_repo):
 
 def test_noqa_on_model_line_suppresses(git_repo):
     write(git_repo, {"shop/models.py": "\n" * 6 + "    stock = X()  # noqa: DMH101\n"})
-    found = hook.findings_from_result(_result(git_repo), manage="manage.py", settings="p.s")
-    kept = hook.suppress_noqa(found)
+    found = findings_from_result(_result(git_repo), manage="manage.py", settings="p.s")
+    kept = unsuppressed(found, Config(), hook._work_tree)
     assert [(f.line, f.col) for f in sorted(kept)] == [(1, 1), (4, 1)]
 
 
@@ -482,9 +489,9 @@ def test_noqa_on_model_line_suppresses(git_repo):
 
 
 def test_cache_round_trip(git_repo):
-    assert hook.cache_read("ab" * 32) is None
-    hook.cache_write("ab" * 32, {"apps": []})
-    assert hook.cache_read("ab" * 32) == {"apps": []}
+    assert cache_read("ab" * 32) is None
+    cache_write("ab" * 32, {"apps": []})
+    assert cache_read("ab" * 32) == {"apps": []}
     directory = git_repo.parent / "cache" / "django-migration-hooks" / "results" / "ab"
     assert [p.name for p in directory.iterdir()] == ["ab" * 32 + ".json"]
 
@@ -500,12 +507,12 @@ def test_cache_pruned_of_files_unused_for_a_month(git_repo):
             stamp = time.time() - age * 86400
             os.utime(path, (stamp, stamp))
             group.append(path)
-    hook.prune_cache()
+    prune_cache()
     assert [p.exists() for p in old] == [False] * 5
     assert [p.exists() for p in recent] == [True] * 5
     (cache / "probes" / "40-2").write_text("")
     os.utime(cache / "probes" / "40-2", (0, 0))
-    hook.prune_cache()  # at most once a day
+    prune_cache()  # at most once a day
     assert (cache / "probes" / "40-2").exists()
 
 
@@ -513,7 +520,7 @@ def tree_digests() -> tuple[str, str]:
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        tree = hook.Tree(pool)
+        tree = Tree(pool)
         return tree.quick, tree.digest()
 
 
@@ -550,16 +557,16 @@ def test_tree_sees_a_change_after_a_moment(git_repo):
     git_commit(git_repo)
     write(git_repo, {"shop/untracked.py": "c = 1\n"})
     time.sleep(0.1)  # file times tick coarsely: a write in the clock's own tick counts as after
-    moment = file_clock(hook.cache_dir())
+    moment = file_clock(cache_dir())
     with ThreadPoolExecutor(max_workers=3) as pool:
-        tree = hook.Tree(pool)
+        tree = Tree(pool)
         tree.digest()
         assert not tree.changed_since(moment)
     for path in ("shop/untracked.py", "shop/extra.py"):  # untracked, then tracked
-        moment = file_clock(hook.cache_dir())
+        moment = file_clock(cache_dir())
         write(git_repo, {path: "changed = True\n"})  # while Django would be running
         with ThreadPoolExecutor(max_workers=3) as pool:
-            tree = hook.Tree(pool)
+            tree = Tree(pool)
             tree.digest()
             assert tree.changed_since(moment), path
 
@@ -755,11 +762,11 @@ def test_config_with_additional_dependencies_uses_hook_env(consumer, pre_commit_
     ],
 )
 def test_runner_names_missing_environment_variable(monkeypatch, exc, expected):
-    from django_migration_hooks import _django_runner
+    from django_migration_hooks.missing.runner import dmh_failures
 
     for name in ("API_TOKEN", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
         monkeypatch.delenv(name, raising=False)
-    assert _django_runner._missing_variable(exc) == expected
+    assert dmh_failures._missing_variable(exc) == expected
 
 
 def test_probe_remembered_until_the_environment_changes(tmp_path):
@@ -786,16 +793,16 @@ def test_probe_remembered_until_the_environment_changes(tmp_path):
     def probes() -> int:
         return len(calls.read_text().splitlines())
 
-    first = hook.probe(python)
+    first = probe(python)
     assert first is not None and first.django == "5.2.1"
-    assert (hook.probe(python), probes()) == (first, 1)
+    assert (probe(python), probes()) == (first, 1)
     (Path(site) / "newpackage").mkdir()  # pip install: site-packages changes
-    second = hook.probe(python)
+    second = probe(python)
     assert (second.fingerprint != first.fingerprint, probes()) == (True, 2)
-    assert (hook.probe(python), probes()) == (second, 2)
+    assert (probe(python), probes()) == (second, 2)
     # a shim picks its interpreter anew each time: never remembered
     shim = tmp_path / "shim"
     shim.write_text(f'#!/bin/sh\nexec {python} "$@"\n')
     shim.chmod(0o755)
-    assert (hook.probe(str(shim)).django, probes()) == ("5.2.1", 3)
-    assert (hook.probe(str(shim)).django, probes()) == ("5.2.1", 4)
+    assert (probe(str(shim)).django, probes()) == ("5.2.1", 3)
+    assert (probe(str(shim)).django, probes()) == ("5.2.1", 4)

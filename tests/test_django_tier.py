@@ -796,7 +796,7 @@ def test_migration_modules_get_the_import_systems_attributes(
 
 
 def test_migration_code_cache_leaves_out_sources_changed_during_the_run(tmp_path, monkeypatch):
-    from django_migration_hooks._django_runner import _MigrationImporter
+    from django_migration_hooks.missing.runner.dmh_code_cache import _MigrationImporter
 
     write(tmp_path, {"racy_app/__init__.py": "", "racy_app/migrations/__init__.py": ""})
     write(tmp_path, {"racy_app/migrations/m_before.py": "X = 1\n"})

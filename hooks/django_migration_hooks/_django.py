@@ -365,39 +365,32 @@ def interpreters(
         yield Interpreter(configured, "config python", True)
         return
     seen: set[str] = set()
-
-    def fresh(path: str | None) -> bool:
+    for path, source in _discovered(project_root):
         if path is None:
-            return False
+            continue
         key = os.path.normcase(os.path.abspath(path))
-        if key in seen:
-            return False
-        seen.add(key)
-        return True
+        if key not in seen:
+            seen.add(key)
+            yield Interpreter(path, source)
 
+
+def _discovered(project_root: str) -> Iterator[tuple[str | None, str]]:
+    """(interpreter or None, where it was found) in discovery order, repeats included."""
     roots = [project_root] if project_root == "." else [project_root, "."]
     for root in roots:
         for name in VENV_DIRS:
-            path = _venv_python(os.path.join(root, name))
-            if fresh(path):
-                yield Interpreter(path or "", f"{os.path.join(root, name)}/")
+            yield _venv_python(os.path.join(root, name)), f"{os.path.join(root, name)}/"
     virtual_env = os.environ.get("VIRTUAL_ENV")
     if virtual_env and os.path.normcase(os.path.abspath(virtual_env)) != os.path.normcase(
         os.path.abspath(sys.prefix)
     ):
-        path = _venv_python(virtual_env)
-        if fresh(path):
-            yield Interpreter(path or "", "VIRTUAL_ENV")
+        yield _venv_python(virtual_env), "VIRTUAL_ENV"
     for root in roots:
         for env_dir in (*_poetry_envs(root), *_pipenv_envs(root)):
-            path = _venv_python(env_dir)
-            if fresh(path):
-                yield Interpreter(path or "", env_dir)
+            yield _venv_python(env_dir), env_dir
     for path in _path_pythons():
-        if fresh(path):
-            yield Interpreter(path, "PATH")
-    if fresh(sys.executable):
-        yield Interpreter(sys.executable, "the hook's own environment")
+        yield path, "PATH"
+    yield sys.executable, "the hook's own environment"
 
 
 PROBE = (

@@ -1,0 +1,1 @@
+"""The machinery of check-missing-migrations: one concern per module."""

@@ -1,0 +1,140 @@
+"""Starting the standalone runner (`missing/runner/`) under a project's interpreter, and
+reading its result."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from django_migration_hooks._report import HookError
+from django_migration_hooks.missing.options import HOOK_ID
+from django_migration_hooks.missing.storage import cache_dir
+
+# the standalone runner: a directory, run as `python RUNNER` (its `__main__.py`)
+RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runner")
+RUNNER_MARKER = "@@django-migration-hooks-runner@@"
+
+
+def runner_digest() -> str:
+    """The digest of the runner's code, every module of it."""
+    digest = hashlib.sha256()
+    for name in sorted(os.listdir(RUNNER)):
+        if name.endswith(".py"):
+            with open(os.path.join(RUNNER, name), "rb") as f:
+                digest.update(f"{name}\0".encode() + hashlib.sha256(f.read()).digest())
+    return digest.hexdigest()
+
+
+class Project(NamedTuple):
+    root: str
+    settings: str
+    source: str
+    manage: str | None
+    python: str
+    fingerprint: str
+
+
+class Runner:
+    """One run of the runner (`RUNNER`) for a project: it can start before the cache is read
+    (and is stopped if the cache answers)."""
+
+    def __init__(self, project: Project, env: Mapping[str, str], cached: bool = True) -> None:
+        self.project = project
+        self.env = env
+        self.cached = cached  # use the migration code cache
+        self.proc: Any = None
+        self.error: HookError | None = None
+        self.started_ns = 0
+
+    def start(self) -> None:
+        if self.proc is not None or self.error is not None:
+            return
+        import subprocess
+
+        from django_migration_hooks.missing.runner.dmh_code_cache import file_clock
+
+        project = self.project
+        argv = [project.python, RUNNER, "--root", project.root, "--settings", project.settings]
+        proc_env = {**os.environ, **self.env}
+        proc_env.pop("DJANGO_SETTINGS_MODULE", None)
+        proc_env.pop("PYTHONHOME", None)
+        if self.cached:
+            with contextlib.suppress(OSError):
+                os.makedirs(cache_dir(), exist_ok=True)
+                argv += ["--code-cache", os.path.join(cache_dir(), "code")]
+        if "PYTHONPYCACHEPREFIX" not in proc_env:
+            # Bytecode goes to our cache, never into the repository (even under
+            # PYTHONDONTWRITEBYTECODE), so a cold check does not recompile the project.
+            prefix = os.path.join(cache_dir(), "pycache")
+            with contextlib.suppress(OSError):
+                os.makedirs(prefix, exist_ok=True)
+                proc_env["PYTHONPYCACHEPREFIX"] = prefix
+                proc_env.pop("PYTHONDONTWRITEBYTECODE", None)
+                argv.append("--precise-bytecode-stamps")
+        self.started_ns = file_clock(cache_dir())
+        try:
+            self.proc = subprocess.Popen(
+                argv,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+                encoding="utf-8",
+                errors="replace",
+                env=proc_env,
+            )
+        except OSError as exc:
+            self.error = HookError(f"cannot run {project.python}: {exc.strerror}")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate()
+
+    def result(self) -> dict[str, Any]:
+        """The runner's result; HookError with one line on failure."""
+        self.start()
+        if self.error is not None:
+            raise self.error
+        stdout, stderr = self.proc.communicate()
+        payload = None
+        for line in reversed(stdout.splitlines()):
+            if line.startswith(RUNNER_MARKER):
+                with contextlib.suppress(ValueError):
+                    payload = json.loads(line[len(RUNNER_MARKER) :])
+                break
+        project = self.project
+        if not isinstance(payload, dict):
+            last = (stderr.strip().splitlines() or ["(no output)"])[-1]
+            raise HookError(
+                f"{project.settings}: the Django check crashed (exit {self.proc.returncode}): "
+                f"{last}"
+            )
+        if "error" in payload:
+            raise HookError(_error_message(project, payload["error"]))
+        result: dict[str, Any] = payload["result"]
+        return result
+
+
+def _error_message(project: Project, error: Mapping[str, str]) -> str:
+    where = "" if project.root == "." else f" (project {project.root})"
+    message = f"{error.get('message')}{where}"
+    variable = error.get("variable")
+    if variable:
+        return (
+            f"{message}; the settings need the environment variable {variable}: set it, pass "
+            f'--env {variable}=placeholder, or add env = {{ {variable} = "placeholder" }} '
+            f"to [tool.django-migration-hooks.{HOOK_ID}] in pyproject.toml"
+        )
+    kind = error.get("kind")
+    if kind == "settings" and "ModuleNotFoundError" in message:
+        return (
+            f"{message}; is {project.python} the project's interpreter? "
+            "pass --python PATH or set python in the config"
+        )
+    if kind == "settings-not-found":
+        return f"{message}; pass --settings MODULE or --project DIR:MODULE"
+    return message

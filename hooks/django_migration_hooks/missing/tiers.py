@@ -1,0 +1,70 @@
+"""The tiers: the static one (`django_migration_hooks._static_check`, imported only when
+used), the Django one, and auto mode's fallback from the one to the other."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from typing import Any
+
+from django_migration_hooks._report import Finding, HookError
+from django_migration_hooks.missing.options import HOOK_ID, Options
+
+
+def static_tier() -> Any:
+    try:
+        return importlib.import_module("django_migration_hooks._static_check")
+    except ImportError:
+        return None
+
+
+def check_static(
+    filenames: Sequence[str], base: str | None, problems: list[str] | None = None
+) -> list[Finding]:
+    static = static_tier()
+    if static is None:
+        raise HookError("the static tier (--mode static) is not available in this installation")
+    found: list[Finding] = static.check_static(filenames, base, problems)
+    return found
+
+
+def check(filenames: Sequence[str], opts: Options, notices: list[str]) -> list[Finding]:
+    """Findings of the selected tier (auto falls back to static with a notice)."""
+    if opts.mode == "static":
+        return check_static(filenames, opts.base, notices)
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django_migration_hooks._django import candidate_files
+    from django_migration_hooks.missing.discovery import Unavailable, prepare
+    from django_migration_hooks.missing.django_check import check_django
+    from django_migration_hooks.missing.runner_control import Project
+    from django_migration_hooks.missing.tree import Tree
+
+    with ThreadPoolExecutor(max_workers=Tree.WORKERS) as pool:
+        tree = Tree(pool, keyed=opts.cache)
+        # Projects are found from tracked files first, so Django can start before git has
+        # walked the tree for untracked ones; an untracked entry point is rare.
+        tracked = candidate_files(tree.tracked)
+        used = tracked
+
+        def every() -> list[str]:
+            return candidate_files([*tree.tracked, *tree.untracked])
+
+        def confirm() -> Sequence[Project]:
+            files = every()
+            return projects if files == used else prepare(opts, files)
+
+        try:
+            try:
+                projects = prepare(opts, tracked)
+            except (Unavailable, HookError):  # an explicit project may be untracked
+                used = every()
+                if used == tracked:
+                    raise
+                projects = prepare(opts, used)
+            return check_django(projects, opts, tree, confirm)
+        except Unavailable as exc:
+            if opts.mode == "django":
+                raise HookError(f"{exc}; or use --mode static") from None
+            notices.append(f"{HOOK_ID}: notice: {exc}; using the static tier (--mode static)")
+            return check_static(filenames, opts.base, notices)
