@@ -59,6 +59,4 @@ def test_a_project_hooks_package_on_the_path_does_not_shadow_ours(tmp_path: Path
         env={**os.environ, "PYTHONPATH": str(tmp_path)},
     )
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout.startswith(
-        "DMH301 makemigrations-on-deploy (hook: check-deploy-makemigrations)\n"
-    )
+    assert result.stdout.startswith("# DMH301 makemigrations-on-deploy\n")
