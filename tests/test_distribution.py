@@ -111,7 +111,9 @@ def test_classifiers_claim_the_python_and_django_versions_the_suite_runs() -> No
         for c in PROJECT["classifiers"]
         if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)
     }
-    assert pythons == {f"{sys.version_info.major}.{sys.version_info.minor}"}
+    # each claimed version needs a full run of the suite on it (docs/releasing.md); this run is one
+    assert f"{sys.version_info.major}.{sys.version_info.minor}" in pythons
+    assert all(int(v.split(".")[1]) >= 10 for v in pythons), PROJECT["requires-python"]
     djangos = {
         c.rsplit(" :: ", 1)[1]
         for c in PROJECT["classifiers"]
