@@ -1,0 +1,255 @@
+"""The README's pre-commit snippet and CI recipe, as written, with the real pre-commit and git.
+
+The snippet's repository URL and rev are swapped for a snapshot of this checkout; everything
+else is taken verbatim from README.md, so an edit that stops protecting pushes fails here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import BIN, ROOT, git, git_commit, run_pre_commit, write
+
+pytestmark = pytest.mark.e2e
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+REPO_URL = "https://github.com/django-migration-hooks/django-migration-hooks"
+
+
+def _yaml_block(title: str) -> str:
+    """The first fenced yaml block after a `## `/`### ` heading, before any other heading."""
+    heading = re.search(rf"^#+ {re.escape(title)}$", README, re.MULTILINE)
+    assert heading is not None, title
+    block = re.compile(r"^```yaml\n(.*?)^```$", re.MULTILINE | re.DOTALL).search(
+        README, heading.end()
+    )
+    assert block is not None, title
+    assert re.search(r"^#+ ", README[heading.end() : block.start()], re.MULTILINE) is None, title
+    return block.group(1)
+
+
+def snippet(hooks_repo: tuple[Path, str]) -> str:
+    """The README's `.pre-commit-config.yaml`, pointed at the snapshot of this checkout."""
+    path, rev = hooks_repo
+    text = _yaml_block("Use it with pre-commit")
+    assert f"  - repo: {REPO_URL}\n" in text and "    rev: v" in text
+    text = text.replace(f"  - repo: {REPO_URL}\n", f"  - repo: {path}\n")
+    return re.sub(r"^    rev: v\S+$", f"    rev: {rev}", text, flags=re.MULTILINE)
+
+
+def ci_steps() -> list[dict[str, Any]]:
+    workflow = yaml.safe_load(_yaml_block("In CI"))
+    steps: list[dict[str, Any]] = workflow["jobs"]["migrations"]["steps"]
+    return steps
+
+
+MODELS = """\
+from django.db import models
+
+
+class Product(models.Model):
+    name = models.CharField(max_length={n})
+"""
+
+INITIAL = """\
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+
+    dependencies = []
+
+    operations = [
+        migrations.CreateModel(
+            name="Product",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length={n})),
+            ],
+        ),
+    ]
+"""
+
+ADD_PRICE = """\
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_initial")]
+
+    operations = [
+        migrations.AddField(
+            model_name="product",
+            name="price",
+            field=models.IntegerField(default=0),
+        ),
+    ]
+"""
+
+
+def _app(max_length: int) -> dict[str, str | bytes]:
+    return {
+        "shop/__init__.py": "",
+        "shop/models.py": MODELS.format(n=max_length),
+        "shop/migrations/__init__.py": "",
+        "shop/migrations/0001_initial.py": INITIAL.format(n=max_length),
+    }
+
+
+def _run(
+    cwd: Path, pre_commit_home: Path, *argv: str, shell: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """git (or a shell line) with this venv's pre-commit first on PATH, as a user's would be."""
+    return subprocess.run(
+        argv[0] if shell else argv,
+        shell=shell,
+        executable="/bin/bash" if shell else None,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+            "PRE_COMMIT_HOME": str(pre_commit_home),
+            "PRE_COMMIT_NO_CONCURRENCY": "1",
+            "PRE_COMMIT_COLOR": "never",
+        },
+    )
+
+
+@pytest.fixture
+def shipped(consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str]) -> Path:
+    """A consumer with the README snippet, an app with one migration, pushed to a bare remote."""
+    write(consumer, {".pre-commit-config.yaml": snippet(hooks_repo), **_app(100)})
+    remote = consumer.parent / "remote.git"
+    git(consumer.parent, "-c", "init.defaultBranch=main", "init", "-q", "--bare", str(remote))
+    git(consumer, "remote", "add", "origin", str(remote))
+    git_commit(consumer, "shop: Product")
+    git(consumer, "push", "-q", "--no-verify", "-u", "origin", "main")
+    return consumer
+
+
+def test_install_as_written_installs_both_git_hooks(shipped, pre_commit_home):
+    proc = run_pre_commit(shipped, pre_commit_home, "install")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines() == [
+        "pre-commit installed at .git/hooks/pre-commit",
+        "pre-commit installed at .git/hooks/pre-push",
+    ]
+    for name in ("pre-commit", "pre-push"):
+        hook = shipped / ".git" / "hooks" / name
+        assert os.access(hook, os.X_OK)
+        assert "File generated by pre-commit" in hook.read_text(encoding="utf-8")
+
+
+def test_push_of_a_rewritten_shipped_migration_fails(shipped, pre_commit_home):
+    assert run_pre_commit(shipped, pre_commit_home, "install").returncode == 0
+
+    # A new migration on top of the shipped one: the commit and the push both go through.
+    write(
+        shipped,
+        {
+            "shop/models.py": MODELS.format(n=100) + "    price = models.IntegerField(default=0)\n",
+            "shop/migrations/0002_product_price.py": ADD_PRICE,
+        },
+    )
+    git(shipped, "add", "-A")
+    committed = _run(shipped, pre_commit_home, "git", "commit", "-q", "-m", "shop: price")
+    assert committed.returncode == 0, committed.stdout + committed.stderr
+    pushed = _run(shipped, pre_commit_home, "git", "push", "-q", "origin", "main")
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    assert "check for rewritten migrations" in pushed.stdout + pushed.stderr  # it did run
+
+    # Editing the shipped 0001 instead is committed (pre-push stage only) but never pushed.
+    shipped_tip = git(shipped, "rev-parse", "HEAD").strip()
+    write(
+        shipped,
+        {
+            "shop/models.py": MODELS.format(n=200) + "    price = models.IntegerField(default=0)\n",
+            "shop/migrations/0001_initial.py": INITIAL.format(n=200),
+        },
+    )
+    git(shipped, "add", "-A")
+    committed = _run(shipped, pre_commit_home, "git", "commit", "-q", "-m", "shop: longer names")
+    assert committed.returncode == 0, committed.stdout + committed.stderr
+    pushed = _run(shipped, pre_commit_home, "git", "push", "-q", "origin", "main")
+    output = pushed.stdout + pushed.stderr
+    assert pushed.returncode != 0, output
+    assert re.search(r"^check for rewritten migrations\.+Failed$", output, re.MULTILINE), output
+    assert "shop/migrations/0001_initial.py:" in output and " DMH411 " in output
+    remote = shipped.parent / "remote.git"
+    assert git(remote, "rev-parse", "main").strip() == shipped_tip
+
+
+def _ci_checkout(shipped: Path, branch: str) -> Path:
+    """What actions/checkout with fetch-depth: 0 leaves for a pull request from `branch`."""
+    git(shipped, "push", "-q", "--no-verify", "origin", branch)
+    ci = shipped.parent / f"ci-{branch}"
+    git(shipped.parent, "clone", "-q", str(shipped.parent / "remote.git"), str(ci))
+    git(ci, "checkout", "-q", "--detach", f"origin/{branch}")
+    return ci
+
+
+def _run_ci(ci: Path, pre_commit_home: Path) -> list[subprocess.CompletedProcess[str]]:
+    """The recipe's `run:` steps on a pull_request event into main (pip install aside)."""
+    results = []
+    for step in ci_steps():
+        command = step.get("run")
+        if command is None or command.startswith("pip install"):
+            continue
+        condition = step.get("if")
+        assert condition in (None, "github.event_name == 'pull_request'"), condition
+        command = command.replace("${{ github.base_ref }}", "main")
+        assert "${{" not in command, command
+        results.append(_run(ci, pre_commit_home, command, shell=True))
+    assert len(results) == 2, ci_steps()
+    return results
+
+
+def test_ci_recipe_runs_the_pre_push_stage_against_the_base(shipped, pre_commit_home):
+    git(shipped, "switch", "-q", "-c", "rewrite")
+    write(shipped, {"shop/models.py": MODELS.format(n=200)})
+    write(shipped, {"shop/migrations/0001_initial.py": INITIAL.format(n=200)})
+    git_commit(shipped, "shop: longer names")
+    all_files, pre_push = _run_ci(_ci_checkout(shipped, "rewrite"), pre_commit_home)
+    assert all_files.returncode == 0, all_files.stdout + all_files.stderr
+    assert "check for rewritten migrations" not in all_files.stdout  # not its stage
+    assert pre_push.returncode == 1, pre_push.stdout + pre_push.stderr
+    assert "shop/migrations/0001_initial.py:" in pre_push.stdout
+    assert " DMH411 " in pre_push.stdout
+
+
+def test_ci_recipe_passes_a_pull_request_that_adds_a_migration(shipped, pre_commit_home):
+    git(shipped, "switch", "-q", "-c", "price")
+    write(
+        shipped,
+        {
+            "shop/models.py": MODELS.format(n=100) + "    price = models.IntegerField(default=0)\n",
+            "shop/migrations/0002_product_price.py": ADD_PRICE,
+        },
+    )
+    git_commit(shipped, "shop: price")
+    all_files, pre_push = _run_ci(_ci_checkout(shipped, "price"), pre_commit_home)
+    assert all_files.returncode == 0, all_files.stdout + all_files.stderr
+    assert pre_push.returncode == 0, pre_push.stdout + pre_push.stderr
+    assert re.search(r"^check for rewritten migrations\.+Passed$", pre_push.stdout, re.MULTILINE)
+
+
+def test_the_snippet_installs_every_stage_it_uses() -> None:
+    config = yaml.safe_load(_yaml_block("Use it with pre-commit"))
+    stages = {s for hook in config["repos"][0]["hooks"] for s in hook.get("stages", [])}
+    assert stages - {"manual"} <= set(config["default_install_hook_types"])
+    assert config["default_install_hook_types"] == ["pre-commit", "pre-push"]
