@@ -21,10 +21,8 @@ from typing import Any, NamedTuple
 import pathspec
 
 from django_migration_hooks import _git
-from django_migration_hooks._apps import app_label, is_skipped
 from django_migration_hooks._config import load_config
 from django_migration_hooks._hook import parser as hook_parser
-from django_migration_hooks._migrations import Key, is_migration_path, parse_migration
 from django_migration_hooks._report import (
     Finding,
     HookError,
@@ -33,6 +31,8 @@ from django_migration_hooks._report import (
     is_suppressed,
     report,
 )
+from django_migration_hooks.djangoread.apps import app_label, is_skipped
+from django_migration_hooks.djangoread.migrations import Key, is_migration_path, parse_migration
 
 HOOK_ID = "check-migration-rewrites"
 SCHEMA = {"allow": "list[str]", "base": "str"}

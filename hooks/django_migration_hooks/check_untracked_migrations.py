@@ -14,11 +14,12 @@ import posixpath
 import shlex
 from collections.abc import Iterable, Sequence
 
-from django_migration_hooks import _apps, _git
+from django_migration_hooks import _git
 from django_migration_hooks._config import load_config
 from django_migration_hooks._hook import parser
-from django_migration_hooks._migrations import is_migration_path
 from django_migration_hooks._report import Finding, Rule, handles_errors, report
+from django_migration_hooks.djangoread import apps as _apps
+from django_migration_hooks.djangoread.migrations import is_migration_path
 
 HOOK_ID = "check-untracked-migrations"
 SCHEMA: dict[str, str] = {}
