@@ -13,6 +13,10 @@
 
 Only what is certain is reported: a model whose bases, fields or `Meta` cannot be resolved in the
 repository is "unknown" and never produces a finding.
+
+The analyses live in `missing.static_change` (DMH102, with `missing.static_compare` for one
+model before and after) and `missing.static_state` (DMH103); this module keeps the rules and
+the entry point that `check_missing_migrations` loads lazily.
 """
 
 from __future__ import annotations
