@@ -22,9 +22,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from django_migration_hooks import _git  # noqa: E402
-from django_migration_hooks._apps import find_apps  # noqa: E402
-from django_migration_hooks._models import DiskTree, ModelIndex  # noqa: E402
 from django_migration_hooks._static_check import check_static  # noqa: E402
+from django_migration_hooks.djangoread.apps import find_apps  # noqa: E402
+from django_migration_hooks.djangoread.models import ModelIndex  # noqa: E402
+from django_migration_hooks.djangoread.trees import DiskTree  # noqa: E402
 
 PACKAGES = ("django-taggit", "django-simple-history", "django-allauth", "wagtail", "django-oscar")
 ENV = {

@@ -4,16 +4,18 @@ from pathlib import Path
 
 import pytest
 
-from django_migration_hooks._apps import (
+from django_migration_hooks.djangoread.apps import (
     App,
     app_label,
     concrete_models,
     defines_models,
     find_apps,
     is_django_migrations_dir,
+    project_apps,
+)
+from django_migration_hooks.djangoread.listing import (
     is_skipped,
     list_repository,
-    project_apps,
     real_path,
     repo_files,
     tracked_files,

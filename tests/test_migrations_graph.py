@@ -1,4 +1,4 @@
-"""_migrations: migration files read with ast, and the graph Django's loader would build."""
+"""djangoread.migrations, .scan, .graph: migration files read with ast, and their graph."""
 
 from __future__ import annotations
 
@@ -8,17 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from django_migration_hooks._migrations import (
+from django_migration_hooks.djangoread.graph import Graph, load_graph
+from django_migration_hooks.djangoread.migrations import (
     Dependency,
-    Graph,
     MigrationFile,
     find_migration_files,
     is_migration_path,
-    load_graph,
     parse_migration,
     read_settings,
-    scan_migration,
 )
+from django_migration_hooks.djangoread.scan import scan_migration
 from tests.conftest import write
 
 HEADER = "from django.conf import settings\nfrom django.db import migrations, models\n\n\n"

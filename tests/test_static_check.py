@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from django_migration_hooks import _static_check
-from django_migration_hooks._migration_state import AppState
-from django_migration_hooks._models import DiskTree
 from django_migration_hooks._report import HookError
 from django_migration_hooks._static_check import RULES_STATIC, check_static, known_change
+from django_migration_hooks.djangoread.state import AppState
+from django_migration_hooks.djangoread.trees import DiskTree
+from django_migration_hooks.missing import static_state
 from tests.conftest import git, git_commit, write
 
 HINT = "(fix: python manage.py makemigrations shop)"
@@ -679,7 +679,7 @@ def test_state_parallel_reading_same_findings(git_repo: Path, monkeypatch: pytes
         f"shop/models.py:7:5: DMH103 shop.Product: field stock is in no migration {HINT}",
     ]
     assert run_state() == expected
-    monkeypatch.setattr(_static_check, "PARALLEL_MIGRATIONS", 1)
+    monkeypatch.setattr(static_state, "PARALLEL_MIGRATIONS", 1)
     assert run_state() == expected
 
 
@@ -690,6 +690,6 @@ def test_in_child_runs_in_another_process_when_safe(git_repo: Path):
     def label(tree, apps):
         return {"pid": AppState(str(os.getpid()))}
 
-    result = _static_check._in_child(label, DiskTree([]), [])()
+    result = static_state._in_child(label, DiskTree([]), [])()
     single = threading.active_count() == 1 and hasattr(os, "fork")
     assert (result["pid"].label != str(os.getpid())) is single

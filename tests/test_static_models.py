@@ -1,4 +1,4 @@
-"""_models: model classes read with ast (fields, Meta, managers, bases, unknowns)."""
+"""djangoread.models: model classes read with ast (fields, Meta, managers, bases, unknowns)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from django_migration_hooks._apps import find_apps
-from django_migration_hooks._models import DiskTree, GitTree, Model, ModelIndex, Tree
+from django_migration_hooks.djangoread.apps import find_apps
+from django_migration_hooks.djangoread.models import ModelIndex
+from django_migration_hooks.djangoread.records import Model
+from django_migration_hooks.djangoread.trees import DiskTree, GitTree, SourceTree
 from tests.conftest import git, git_commit, write
 
 APP = {
@@ -19,7 +21,7 @@ APP = {
 }
 
 
-def models_of(tree: Tree, signatures: bool = True) -> dict[str, Model]:
+def models_of(tree: SourceTree, signatures: bool = True) -> dict[str, Model]:
     apps = find_apps(tree.paths, tree.read)
     index = ModelIndex(tree, apps, signatures=signatures)
     return {m.name: m for app in apps for m in index.app_models(app)}
@@ -302,7 +304,7 @@ def test_git_tree_reads_commit_and_index(git_repo: Path):
 
 
 def test_blob_reader_stays_in_step_after_a_tree_or_a_missing_object(git_repo: Path):
-    from django_migration_hooks._models import BlobReader
+    from django_migration_hooks.djangoread.trees import BlobReader
 
     write(git_repo, {**APP, "shop/models.py": "# v1\n"})
     head = git_commit(git_repo)

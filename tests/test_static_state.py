@@ -1,4 +1,4 @@
-"""_migration_state: operations read fast or with ast, and the model state they build."""
+"""djangoread.operations, .state: operations read fast or with ast, and the state they build."""
 
 from __future__ import annotations
 
@@ -6,15 +6,14 @@ import ast
 
 import pytest
 
-from django_migration_hooks._migration_state import (
+from django_migration_hooks.djangoread.migrations import parse_migration
+from django_migration_hooks.djangoread.operations import (
     Op,
-    Replay,
-    build_state,
     op_from_call,
     read_operations,
     scan_operations,
 )
-from django_migration_hooks._migrations import parse_migration
+from django_migration_hooks.djangoread.state import Replay, build_state
 
 WRITER = """\
 from django.db import migrations, models

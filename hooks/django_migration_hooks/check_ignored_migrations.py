@@ -22,8 +22,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
-from django_migration_hooks import _apps, _git, rules
-from django_migration_hooks._apps import App
+from django_migration_hooks import _git, rules
 from django_migration_hooks._config import Config, load_config
 from django_migration_hooks._files import FileProblem, read_bytes, read_text, replace_file
 from django_migration_hooks._hook import fix_command, parser
@@ -34,6 +33,8 @@ from django_migration_hooks._report import (
     report,
     unsuppressed,
 )
+from django_migration_hooks.djangoread import apps as _apps
+from django_migration_hooks.djangoread.apps import App
 from django_migration_hooks.ignore import IgnoreRule
 from django_migration_hooks.ignore.docker import DockerIgnore
 from django_migration_hooks.ignore.gitstyle import DIALECTS, TOOLS, GitStyleIgnore

@@ -15,25 +15,24 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 from django_migration_hooks import _git, rules
-from django_migration_hooks._apps import App, is_skipped, real_path, tracked_files
 from django_migration_hooks._config import load_config
 from django_migration_hooks._hook import parser as hook_parser
-from django_migration_hooks._migrations import (
-    Dependency,
-    Graph,
-    Key,
-    MigrationFile,
-    app_migrations,
-    django_apps,
-    parse_sources,
-    read_settings,
-)
 from django_migration_hooks._report import (
     EXIT_FINDINGS,
     Finding,
     handles_errors,
     report,
     unsuppressed,
+)
+from django_migration_hooks.djangoread.apps import App, is_skipped, real_path, tracked_files
+from django_migration_hooks.djangoread.graph import Graph, parse_sources
+from django_migration_hooks.djangoread.migrations import (
+    Dependency,
+    Key,
+    MigrationFile,
+    app_migrations,
+    django_apps,
+    read_settings,
 )
 from django_migration_hooks.rules import codes
 

@@ -14,11 +14,12 @@ import posixpath
 import shlex
 from collections.abc import Iterable, Sequence
 
-from django_migration_hooks import _apps, _git, rules
+from django_migration_hooks import _git, rules
 from django_migration_hooks._config import load_config
 from django_migration_hooks._hook import parser
-from django_migration_hooks._migrations import is_migration_path
 from django_migration_hooks._report import Finding, handles_errors, report, unsuppressed
+from django_migration_hooks.djangoread import apps as _apps
+from django_migration_hooks.djangoread.migrations import is_migration_path
 from django_migration_hooks.rules import codes
 
 HOOK_ID = "check-untracked-migrations"

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django_migration_hooks._report import Finding
+from django_migration_hooks.rules import codes
 
 
 def _relpath(path: str | None, fallback: str) -> str:
@@ -90,7 +91,7 @@ def findings_from_result(
                         _relpath(conflict.get("path"), fallback),
                         1,
                         1,
-                        "DMH104",
+                        codes.DMH104,
                         f"{label}: conflicting migrations {names} (several leaf nodes); "
                         "merge needed",
                         makemigrations_command(manage, settings, "--merge", label),
@@ -105,7 +106,7 @@ def findings_from_result(
                     _relpath(op.get("path"), fallback),
                     int(op.get("line") or 1),
                     int(op.get("col") or 1),
-                    "DMH101",
+                    codes.DMH101,
                     f"{subject}: {describe(op)}, no migration{_question_note(op, questions)}",
                     makemigrations_command(manage, settings, label),
                 )

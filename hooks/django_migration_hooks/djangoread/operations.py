@@ -1,26 +1,21 @@
-"""The model state migration files describe, rebuilt statically (nothing is imported).
+"""The `operations` of migration files, read statically (nothing is imported).
 
 `read_operations(migration, text)` turns a migration's `operations` into `Op` records: with a fast
 line scanner for the shape `makemigrations` writes (Django's writer, with or without black), and
-with `ast` (`_migrations.parse_migration`) for anything else. `build_state(items)` replays
-them in graph order and returns, per app label, the models the migrations create: their field
-names, `managed`/`proxy` and where they were created. Squashed migrations are handled by the graph
-(a squash replaces what it `replaces`); `RunPython`, `RunSQL` and other operations that do not
-change model or field names are ignored; `SeparateDatabaseAndState` contributes its
-`state_operations`. An operation that is not understood (a custom operation class, arguments that
-are not literals) makes the app's state uncertain: `AppState.uncertain` says why.
+with `ast` (`djangoread.migrations.parse_migration`) for anything else. Only what changes model
+and field names is read; an operation whose arguments are not literals carries a `problem`.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django_migration_hooks import _ast
-from django_migration_hooks._migrations import MigrationFile, parse_migration
+from django_migration_hooks.djangoread.migrations import MigrationFile, parse_migration
 
 # operations that leave model and field names alone
 NEUTRAL_OPERATIONS = frozenset(
@@ -71,8 +66,6 @@ PARAMETERS: Mapping[str, tuple[str, ...]] = {
 }
 NAME_ARGS = ("name", "model_name", "old_name", "new_name")
 
-Where = tuple[str, int, int]  # path, line, col
-
 
 class Op(NamedTuple):
     kind: str
@@ -84,25 +77,6 @@ class Op(NamedTuple):
     managed: bool | None = None
     inner: tuple[Op, ...] | None = None  # SeparateDatabaseAndState: state_operations
     problem: str = ""  # why the operation is not fully literal
-
-
-@dataclass
-class ModelState:
-    name: str
-    path: str  # the migration that created (or last renamed) it
-    line: int
-    col: int
-    fields: dict[str, Where] = field(default_factory=dict)
-    proxy: bool = False
-    managed: bool = True
-    uncertain: str = ""
-
-
-@dataclass
-class AppState:
-    label: str
-    models: dict[str, ModelState] = field(default_factory=dict)  # lower-case name -> state
-    uncertain: str = ""
 
 
 # --- operations from ast ------------------------------------------------------------------------
@@ -276,9 +250,7 @@ def scan_operations(text: str) -> list[Op] | None:
 def _scan_op(kind: str, body: list[str], line: int, col: int, arg_indent: int) -> Op | None:
     if kind == "SeparateDatabaseAndState":
         return None
-    args: dict[str, str | None] = {}
-    fields: list[tuple[str, int, int]] | None = None
-    flags: dict[str, bool] = {}
+    scanned = _Scanned()
     k = 0
     while k < len(body):
         text = body[k]
@@ -287,63 +259,94 @@ def _scan_op(kind: str, body: list[str], line: int, col: int, arg_indent: int) -
             continue
         if _indent(text) != arg_indent:
             return None
-        stripped = text.strip()
-        simple = STRING_ARG_RE.fullmatch(stripped)
         # the argument's extent: following lines indented deeper
         m = k + 1
         while m < len(body) and (not body[m].strip() or _indent(body[m]) > arg_indent):
             m += 1
-        if simple is not None and m == k + 1:
-            value = simple.group(2) if simple.group(2) is not None else simple.group(3)
-            args[simple.group(1)] = value
-        elif stripped in ("fields=[],", "fields=[]") and kind == "CreateModel":
-            fields = []
-        elif stripped == "fields=[" and kind == "CreateModel":
-            if (
-                m >= len(body)
-                or body[m].strip() not in ("],", "]")
-                or _indent(body[m]) != arg_indent
-            ):
-                return None
-            fields = _scan_fields(body[k + 1 : m], line + 1 + k + 1, arg_indent + 4)
-            if fields is None:
-                return None
-            m += 1
-        elif "=" in stripped and stripped.split("=", 1)[0].isidentifier():
-            name = stripped.split("=", 1)[0]
-            if name in NAME_ARGS:
-                return None  # a name that is not a plain string: let ast decide
-            if name == "options":
-                extent = "\n".join(body[k:m])
-                if "{" not in stripped:
-                    return None
-                flags.update(
-                    (flag.group(1), flag.group(2) == "True") for flag in FLAG_RE.finditer(extent)
-                )
-            # closing brackets of a multi-line argument sit at arg_indent
-            while (
-                m < len(body)
-                and body[m].strip()
-                and _indent(body[m]) == arg_indent
-                and (body[m].strip()[0] in ")]}")
-            ):
-                m += 1
-        else:
+        after = _scan_argument(kind, body, k, m, line, arg_indent, scanned)
+        if after is None:
             return None
-        k = m
-    if kind == "CreateModel" and fields is None:
+        k = after
+    if kind == "CreateModel" and scanned.fields is None:
         return None
     return Op(
         kind,
         line,
         col,
-        args,
-        tuple(fields) if fields is not None else None,
-        flags.get("proxy"),
-        flags.get("managed"),
+        scanned.args,
+        tuple(scanned.fields) if scanned.fields is not None else None,
+        scanned.flags.get("proxy"),
+        scanned.flags.get("managed"),
         None,
         "",
     )
+
+
+@dataclass
+class _Scanned:
+    """The arguments of one operation read so far."""
+
+    args: dict[str, str | None] = field(default_factory=dict)
+    fields: list[tuple[str, int, int]] | None = None
+    flags: dict[str, bool] = field(default_factory=dict)
+
+
+def _scan_argument(
+    kind: str, body: list[str], k: int, m: int, line: int, arg_indent: int, scanned: _Scanned
+) -> int | None:
+    """Read the argument on body[k:m]: the index after it, or None when not in the usual shape."""
+    stripped = body[k].strip()
+    simple = STRING_ARG_RE.fullmatch(stripped)
+    if simple is not None and m == k + 1:
+        value = simple.group(2) if simple.group(2) is not None else simple.group(3)
+        scanned.args[simple.group(1)] = value
+        return m
+    if kind == "CreateModel" and stripped in ("fields=[],", "fields=[]", "fields=["):
+        return _scan_fields_argument(body, k, m, line, arg_indent, scanned)
+    if "=" in stripped and stripped.split("=", 1)[0].isidentifier():
+        return _scan_keyword_argument(body, k, m, arg_indent, scanned)
+    return None
+
+
+def _scan_fields_argument(
+    body: list[str], k: int, m: int, line: int, arg_indent: int, scanned: _Scanned
+) -> int | None:
+    """`fields=[...]` of CreateModel."""
+    if body[k].strip() != "fields=[":
+        scanned.fields = []
+        return m
+    if m >= len(body) or body[m].strip() not in ("],", "]") or _indent(body[m]) != arg_indent:
+        return None
+    scanned.fields = _scan_fields(body[k + 1 : m], line + 1 + k + 1, arg_indent + 4)
+    if scanned.fields is None:
+        return None
+    return m + 1
+
+
+def _scan_keyword_argument(
+    body: list[str], k: int, m: int, arg_indent: int, scanned: _Scanned
+) -> int | None:
+    """Another keyword argument: only `options` flags are read from it."""
+    stripped = body[k].strip()
+    name = stripped.split("=", 1)[0]
+    if name in NAME_ARGS:
+        return None  # a name that is not a plain string: let ast decide
+    if name == "options":
+        extent = "\n".join(body[k:m])
+        if "{" not in stripped:
+            return None
+        scanned.flags.update(
+            (flag.group(1), flag.group(2) == "True") for flag in FLAG_RE.finditer(extent)
+        )
+    # closing brackets of a multi-line argument sit at arg_indent
+    while (
+        m < len(body)
+        and body[m].strip()
+        and _indent(body[m]) == arg_indent
+        and (body[m].strip()[0] in ")]}")
+    ):
+        m += 1
+    return m
 
 
 def _scan_fields(
@@ -395,112 +398,3 @@ def read_operations(migration: MigrationFile, text: str) -> tuple[list[Op], str]
     else:
         calls = migration.operations
     return [op_from_call(call) for call in calls], _operations_problem(tree)
-
-
-# --- replay -------------------------------------------------------------------------------------
-
-
-class _Replayer:
-    def __init__(self, states: dict[str, AppState]) -> None:
-        self.states = states
-
-    def state(self, label: str) -> AppState:
-        if label not in self.states:
-            self.states[label] = AppState(label)
-        return self.states[label]
-
-    def uncertain(self, label: str, why: str) -> None:
-        app = self.state(label)
-        app.uncertain = app.uncertain or why
-
-    def apply(self, label: str, path: str, op: Op) -> None:
-        where = f"{path}:{op.line}"
-        if op.kind in NEUTRAL_OPERATIONS:
-            return
-        if op.kind not in PARAMETERS:
-            self.uncertain(label, f"{where}: operation {op.kind or '?'} is not understood")
-            return
-        if op.problem:
-            self.uncertain(label, f"{where}: {op.kind}: {op.problem}")
-            return
-        app = self.state(label)
-        if op.kind == "SeparateDatabaseAndState":
-            for inner in op.inner or ():
-                self.apply(label, path, inner)
-            return
-        names = dict(op.args)
-        if any(value is None for value in names.values()):
-            self.uncertain(label, f"{where}: {op.kind} names are not literals")
-            return
-        if op.kind == "CreateModel":
-            name = names.get("name")
-            if not name or op.fields is None:
-                self.uncertain(label, f"{where}: CreateModel arguments are not literals")
-                return
-            model = ModelState(name, path, op.line, op.col)
-            model.fields = {f: (path, line, col) for f, line, col in op.fields}
-            model.proxy = op.proxy is True
-            model.managed = op.managed is not False
-            app.models[name.lower()] = model
-            return
-        if op.kind == "DeleteModel":
-            if not names.get("name"):
-                self.uncertain(label, f"{where}: DeleteModel without a name")
-                return
-            app.models.pop(str(names["name"]).lower(), None)
-            return
-        if op.kind == "RenameModel":
-            old, new = names.get("old_name"), names.get("new_name")
-            if not old or not new:
-                self.uncertain(label, f"{where}: RenameModel without names")
-                return
-            renamed = app.models.pop(old.lower(), None)
-            if renamed is not None:
-                renamed.name = new
-                renamed.path, renamed.line, renamed.col = path, op.line, op.col
-                app.models[new.lower()] = renamed
-            return
-        if op.kind == "AlterModelOptions":
-            found = app.models.get(str(names.get("name", "")).lower())
-            if found is not None:
-                found.managed = op.managed is not False
-            return
-        model_name = names.get("model_name")
-        found = app.models.get(model_name.lower()) if model_name else None
-        if found is None:
-            self.uncertain(label, f"{where}: {op.kind} on a model no migration creates")
-            return
-        if op.kind == "AddField":
-            if not names.get("name"):
-                found.uncertain = f"{where}: AddField without a name"
-                return
-            found.fields[str(names["name"])] = (path, op.line, op.col)
-        elif op.kind == "RemoveField":
-            found.fields.pop(str(names.get("name")), None)
-        elif op.kind == "RenameField":
-            old, new = names.get("old_name"), names.get("new_name")
-            if not old or not new:
-                found.uncertain = f"{where}: RenameField without names"
-                return
-            if old in found.fields:
-                found.fields[new] = found.fields.pop(old)
-
-
-class Replay(NamedTuple):
-    label: str
-    path: str
-    operations: list[Op]
-    problem: str
-
-
-def build_state(items: Iterable[Replay]) -> dict[str, AppState]:
-    """Replay migrations (in graph order, parents first): label -> AppState."""
-    states: dict[str, AppState] = {}
-    replayer = _Replayer(states)
-    for item in items:
-        replayer.state(item.label)
-        if item.problem:
-            replayer.uncertain(item.label, f"{item.path}: {item.problem}")
-        for op in item.operations:
-            replayer.apply(item.label, item.path, op)
-    return states

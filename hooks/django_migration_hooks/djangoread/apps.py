@@ -22,21 +22,18 @@ Stable API (other hooks import it; keep it backward compatible):
 - ``is_django_migrations_dir(migrations_dir, paths, read=read_disk) -> bool``: ``False`` for
   Alembic/Flask-Migrate (``env.py`` + ``script.py.mako``, ``alembic.ini``, ``versions/``), Flyway
   and plain SQL folders.
-- ``is_skipped(path) -> bool``: whether a path lies in a virtualenv, dependency or build folder.
 - ``concrete_models(text) -> list[tuple[str, int]]``: (class name, line) of each concrete
   (non-abstract, non-proxy) model class in model source; ``defines_models(text) -> bool``.
 - ``read_disk(path) -> str | None``: the default reader (UTF-8 text, ``None`` when unreadable).
-- ``repo_files(cwd=".", ignored=True) -> list[str]``: tracked and untracked files, plus (with
-  ``ignored``) untracked ignored files outside virtualenv/dependency/build folders.
-- ``list_repository(cwd=".", ignored=True) -> Listing(files, tracked, links)``: the same
-  ``files``, the tracked ones, and ``links`` (tracked symlink to a folder of the repository ->
-  its target). ``tracked_files(cwd=".") -> (paths, links)``: tracked files with the files below
-  such symlinks listed under the link too; ``real_path(path, links)``: where such a path is
-  stored. ``project_apps(apps, listing)``: the apps minus those with no tracked file whose folder
-  git ignores (scratch copies, vendored packages).
+- ``project_apps(apps, listing)``: the apps minus those with no tracked file whose folder git
+  ignores (scratch copies, vendored packages).
 - ``concrete_models`` knows models by their bases: ``models.Model``, ``Model``, Django's user
   bases, model classes of the same module, names ending in ``Model`` not imported from pydantic
   and similar libraries (``BaseModel`` never counts).
+
+Repository listings (``is_skipped``, ``list_repository``, ``Listing``, ``tracked_files``,
+``real_path``, ``repo_files``) live in ``djangoread.listing`` and are part of this API too: the
+hooks read apps and listings through one module.
 """
 
 from __future__ import annotations
@@ -46,49 +43,22 @@ import bisect
 import os
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from django_migration_hooks import _git
 from django_migration_hooks._files import FileProblem, read_text
+from django_migration_hooks.djangoread.listing import Listing as Listing
+from django_migration_hooks.djangoread.listing import is_skipped as is_skipped
+from django_migration_hooks.djangoread.listing import list_repository as list_repository
+from django_migration_hooks.djangoread.listing import parent_dir
+from django_migration_hooks.djangoread.listing import real_path as real_path
+from django_migration_hooks.djangoread.listing import repo_files as repo_files
+from django_migration_hooks.djangoread.listing import tracked_files as tracked_files
 
-Reader = Callable[[str], "str | None"]
+TextReader = Callable[[str], "str | None"]  # a file's text, None when absent or unreadable
 
-SKIP_DIRS = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".svn",
-        ".venv",
-        "venv",
-        "virtualenv",
-        "site-packages",
-        "dist-packages",
-        "node_modules",
-        "bower_components",
-        "__pypackages__",
-        ".tox",
-        ".nox",
-        ".eggs",
-        "__pycache__",
-        ".mypy_cache",
-        ".pytest_cache",
-        ".ruff_cache",
-    }
-)
-
-SKIP_RE = re.compile(
-    r"(?:^|/)(?:" + "|".join(re.escape(d) for d in sorted(SKIP_DIRS)) + r"|[^/]*\.egg-info)/"
-)
-# build output is skipped only where git does not track it (a tracked app may be named build)
-UNTRACKED_SKIP_DIRS = SKIP_DIRS | {"build", "dist", "cdk.out"}
-UNTRACKED_SKIP_RE = re.compile(
-    r"(?:^|/)(?:"
-    + "|".join(re.escape(d) for d in sorted(UNTRACKED_SKIP_DIRS))
-    + r"|[^/]*\.egg-info|[^/]*\.dist-info)/"
-)
 USER_BASES = frozenset({"AbstractUser", "AbstractBaseUser"})
-MAX_WALKED_FILES = 200_000  # inside ignored folders; beyond this the rest is not looked at
 MIGRATION_RE = re.compile(r"^(\d+)_")
 LABEL_RE = re.compile(r"""^[ \t]+label[ \t]*(?::[^=]*)?=[ \t]*(['"])([^'"\n]+)\1""", re.MULTILINE)
 NAME_RE = re.compile(r"""^[ \t]+name[ \t]*(?::[^=]*)?=[ \t]*(['"])([^'"\n]+)\1""", re.MULTILINE)
@@ -131,17 +101,8 @@ def read_disk(path: str) -> str | None:
         return None
 
 
-def is_skipped(path: str) -> bool:
-    """Whether path lies in a virtualenv, dependency, build or cache folder."""
-    return SKIP_RE.search(path) is not None
-
-
-def _parent(path: str) -> str:
-    return path.rpartition("/")[0]
-
-
 def _venv_roots(paths: Iterable[str]) -> set[str]:
-    return {_parent(p) for p in paths if p == "pyvenv.cfg" or p.endswith("/pyvenv.cfg")}
+    return {parent_dir(p) for p in paths if p == "pyvenv.cfg" or p.endswith("/pyvenv.cfg")}
 
 
 def _in_any(path: str, roots: set[str]) -> bool:
@@ -151,13 +112,13 @@ def _in_any(path: str, roots: set[str]) -> bool:
         return True
     directory = path
     while "/" in directory:
-        directory = _parent(directory)
+        directory = parent_dir(directory)
         if directory in roots:
             return True
     return False
 
 
-def app_label(app_dir: str, read: Reader = read_disk) -> str:
+def app_label(app_dir: str, read: TextReader = read_disk) -> str:
     """The label Django would give the app in app_dir (repo-relative, "" for the root)."""
     text = read(posixpath.join(app_dir, "apps.py") if app_dir else "apps.py")
     if text:
@@ -199,11 +160,7 @@ def concrete_models(text: str) -> list[tuple[str, int]]:
             ):
                 local.add(node.name)
                 changed = True
-    found = [
-        (node.name, node.lineno)
-        for node in classes
-        if node.name in local and not _meta_flag(node, "abstract") and not _meta_flag(node, "proxy")
-    ]
+    found = [(node.name, node.lineno) for node in classes if node.name in local and _concrete(node)]
     return sorted(found, key=lambda item: item[1])
 
 
@@ -256,22 +213,30 @@ def _looks_like_model_base(
     return name.endswith("Model") or name in USER_BASES
 
 
-def _meta_flag(cls: ast.ClassDef, flag: str) -> bool:
-    for item in cls.body:
-        if isinstance(item, ast.ClassDef) and item.name == "Meta":
-            for stmt in item.body:
-                if (
-                    isinstance(stmt, ast.Assign)
-                    and any(isinstance(t, ast.Name) and t.id == flag for t in stmt.targets)
-                    and isinstance(stmt.value, ast.Constant)
-                    and stmt.value.value is True
-                ):
-                    return True
+def meta_true(meta: ast.ClassDef, name: str) -> bool:
+    """Whether a Meta class sets `name = True` (the first constant assigned to it counts)."""
+    for stmt in meta.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
+            and isinstance(stmt.value, ast.Constant)
+        ):
+            return stmt.value.value is True
     return False
 
 
+def _concrete(cls: ast.ClassDef) -> bool:
+    """Whether no Meta class of a model class makes it abstract or a proxy."""
+    return not any(
+        meta_true(item, flag)
+        for item in cls.body
+        if isinstance(item, ast.ClassDef) and item.name == "Meta"
+        for flag in ("abstract", "proxy")
+    )
+
+
 def is_django_migrations_dir(
-    migrations_dir: str, paths: Iterable[str], read: Reader = read_disk
+    migrations_dir: str, paths: Iterable[str], read: TextReader = read_disk
 ) -> bool:
     """Whether a folder named migrations holds Django migrations (not Alembic/Flyway/SQL)."""
     prefix = migrations_dir + "/" if migrations_dir else ""
@@ -280,7 +245,7 @@ def is_django_migrations_dir(
 
 
 def _django_migrations(
-    directory: str, names: list[str], read: Reader, *, next_to_app: bool
+    directory: str, names: list[str], read: TextReader, *, next_to_app: bool
 ) -> bool:
     top = {n for n in names if "/" not in n}
     if {"env.py", "script.py.mako"} <= top or "alembic.ini" in top:
@@ -299,7 +264,7 @@ def _django_migrations(
     return False
 
 
-def find_apps(paths: Iterable[str], read: Reader = read_disk) -> list[App]:
+def find_apps(paths: Iterable[str], read: TextReader = read_disk) -> list[App]:
     """Django apps among repo-relative file paths (no imports), sorted by path."""
     cache: dict[str, str | None] = {}
 
@@ -311,7 +276,7 @@ def find_apps(paths: Iterable[str], read: Reader = read_disk) -> list[App]:
     return _find_apps(paths, cached)
 
 
-def _find_apps(paths: Iterable[str], read: Reader) -> list[App]:
+def _find_apps(paths: Iterable[str], read: TextReader) -> list[App]:
     files = [
         p
         for p in paths
@@ -324,7 +289,7 @@ def _find_apps(paths: Iterable[str], read: Reader) -> list[App]:
 
     by_dir: dict[str, list[str]] = {}
     for path in files:
-        by_dir.setdefault(_parent(path), []).append(path.rpartition("/")[2])
+        by_dir.setdefault(parent_dir(path), []).append(path.rpartition("/")[2])
 
     models_pkg: dict[str, list[str]] = {}  # app dir -> .py files under models/
     migration_dirs: dict[str, list[str]] = {}  # app dir -> names under migrations/
@@ -386,125 +351,6 @@ def _find_apps(paths: Iterable[str], read: Reader) -> list[App]:
     return apps
 
 
-class Listing(NamedTuple):
-    """The files of a work tree as the hooks see them."""
-
-    files: list[str]  # tracked, untracked and ignored files (see list_repository), sorted
-    tracked: frozenset[str]
-    links: dict[str, str]  # tracked symlink to a folder of the repository -> that folder
-
-
-def list_repository(cwd: str = ".", ignored: bool = True) -> Listing:
-    """Tracked files, untracked ones and (with ignored) ignored ones.
-
-    One `git ls-files --others --directory` (git reports an untracked folder as one entry and
-    does not walk it: a 100,000-file node_modules costs nothing); untracked folders are then
-    walked here, except virtualenvs, dependency and build folders, and installed-package folders
-    (`*.dist-info`, a `django/` package: pip install -t, __pypackages__). Build output is skipped
-    only where git tracks nothing (a tracked app may be named build). Tracked symlinks to folders
-    of the repository are listed with the files of their target below the link (`links`).
-    """
-    if not ignored:
-        tracked, links, others = _staged_listing(cwd, "--others", "--exclude-standard")
-        untracked = [p for p in others if not _skipped_untracked(p, tracked)]
-        return Listing(sorted({*tracked, *untracked}), frozenset(tracked), links)
-    tracked, links, listed = _staged_listing(cwd, "--cached", "--others", "--directory")
-    found = set(tracked)
-    budget = MAX_WALKED_FILES
-    for entry in listed:
-        if not entry.endswith("/"):
-            if not _skipped_untracked(entry, tracked):
-                found.add(entry)
-            continue
-        directory = entry.rstrip("/")
-        if UNTRACKED_SKIP_RE.search(entry) or _is_venv_or_repo(os.path.join(cwd, directory)):
-            continue
-        for path in _walk(cwd, directory):
-            found.add(path)
-            budget -= 1
-            if budget <= 0:
-                break
-    return Listing(sorted(found), frozenset(tracked), links)
-
-
-def _skipped_untracked(path: str, tracked: Sequence[str]) -> bool:
-    """An untracked file in build output, a virtualenv, ... (build/ itself may be an app)."""
-    match = UNTRACKED_SKIP_RE.search(path)
-    if match is None:
-        return False
-    if SKIP_RE.search(path):
-        return True
-    folder = path[: match.end()]
-    start = bisect.bisect_left(tracked, folder)
-    return not (start < len(tracked) and tracked[start].startswith(folder))
-
-
-STAGE_RE = re.compile(r"(\d{6}) [0-9a-f]{40,64} \d\t")
-
-
-def tracked_files(cwd: str = ".") -> tuple[list[str], dict[str, str]]:
-    """Tracked files, with the files below tracked symlinks to folders of the repository.
-
-    Returns (paths, links): `links` maps each such symlink to its repo-relative target, so
-    `blog/migrations -> ../shared/blog_migrations` lists `blog/migrations/0001_initial.py`
-    for the tracked `shared/blog_migrations/0001_initial.py` (git itself never looks beyond a
-    symlink).
-    """
-    paths, links, _ = _staged_listing(cwd)
-    return paths, links
-
-
-def _staged_listing(cwd: str, *more: str) -> tuple[list[str], dict[str, str], list[str]]:
-    """One `git ls-files -z -s [more]`: (tracked paths with symlinks expanded, links, others).
-
-    With `--others` in `more`, git also prints untracked entries, without the staged info.
-    """
-    entries = _git.zsplit(_git.run("ls-files", "-z", "-s", *more, cwd=cwd).stdout)
-    paths: list[str] = []
-    symlinks: list[str] = []
-    others: list[str] = []
-    for entry in entries:
-        match = STAGE_RE.match(entry)
-        if match is None:
-            others.append(entry)
-            continue
-        path = entry[match.end() :]
-        paths.append(path)
-        if match.group(1) == "120000":
-            symlinks.append(path)
-    paths = sorted(set(paths))
-    links: dict[str, str] = {}
-    if symlinks:
-        top = os.path.realpath(cwd)
-        for link in symlinks:
-            target = os.path.realpath(os.path.join(cwd, link))
-            relative = os.path.relpath(target, top).replace(os.sep, "/")
-            if os.path.isdir(target) and relative != "." and not relative.startswith("../"):
-                links[link] = relative
-        extra: list[str] = []
-        for link, target in sorted(links.items()):
-            prefix = target + "/"
-            start = bisect.bisect_left(paths, prefix)
-            for path in paths[start:]:
-                if not path.startswith(prefix):
-                    break
-                extra.append(f"{link}/{path[len(prefix) :]}")
-        paths = sorted(set(paths) | set(extra))
-    return paths, links, others
-
-
-def real_path(path: str, links: Mapping[str, str]) -> str:
-    """Where a path below a tracked symlink (see tracked_files) is stored in the repository."""
-    if not links:
-        return path
-    directory = path
-    while "/" in directory:
-        directory = _parent(directory)
-        if directory in links:
-            return links[directory] + path[len(directory) :]
-    return path
-
-
 def project_apps(apps: Iterable[App], listing: Listing, cwd: str = ".") -> list[App]:
     """Apps that belong to the project: not those with no tracked file whose folder git
     ignores (scratch copies, build output, vendored packages: an app sitting whole inside an
@@ -523,45 +369,3 @@ def project_apps(apps: Iterable[App], listing: Listing, cwd: str = ".") -> list[
         ignored = _git.check_ignore((app.path + "/" for app in untracked), cwd=cwd)
         kept += [app for app in untracked if app.path + "/" not in ignored]
     return sorted(kept)
-
-
-def repo_files(cwd: str = ".", ignored: bool = True) -> list[str]:
-    """Files git tracks, untracked ones, and (with ignored) ignored ones, sorted.
-
-    See list_repository.
-    """
-    return list_repository(cwd, ignored).files
-
-
-def _is_venv_or_repo(directory: str) -> bool:
-    return os.path.exists(os.path.join(directory, "pyvenv.cfg")) or os.path.exists(
-        os.path.join(directory, ".git")
-    )
-
-
-def _is_installed_packages(current: str, dirs: Iterable[str]) -> bool:
-    """A folder pip installed packages into (`pip install -t lib`, site-packages, ...)."""
-    for name in dirs:
-        if name.endswith(".dist-info"):
-            return True
-        if name == "django" and os.path.exists(os.path.join(current, name, "__init__.py")):
-            return True
-    return False
-
-
-def _walk(cwd: str, directory: str) -> Iterable[str]:
-    top = os.path.join(cwd, directory)
-    for current, dirs, names in os.walk(top):
-        if _is_installed_packages(current, dirs):
-            dirs[:] = []
-            continue
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if d not in UNTRACKED_SKIP_DIRS
-            and not d.endswith((".egg-info", ".dist-info"))
-            and not _is_venv_or_repo(os.path.join(current, d))
-        )
-        rel = os.path.relpath(current, cwd).replace(os.sep, "/")
-        for name in sorted(names):
-            yield f"{rel}/{name}"

@@ -1,0 +1,147 @@
+"""Repository files at one revision: the working tree, the index or a commit.
+
+`SourceTree.read(path)` returns a file's text, or None when it is absent or unreadable.
+`DiskTree` reads the working tree, `GitTree` a commit or the index through one `BlobReader`
+(a `git cat-file --batch` process shared by the trees of a run).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterable
+
+from django_migration_hooks import _git
+from django_migration_hooks._files import MAX_BYTES, FileProblem, decode
+
+
+class SourceTree:
+    """Repository files at one revision; `read(path)` returns text or None (absent/unreadable)."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self.paths = sorted(paths)
+        self._cache: dict[str, str | None] = {}
+        self.problems: list[str] = []
+
+    def read(self, path: str) -> str | None:
+        if path not in self._cache:
+            self._cache[path] = self._read(path)
+        return self._cache[path]
+
+    def _read(self, path: str) -> str | None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release resources (the git reader process)."""
+
+
+class DiskTree(SourceTree):
+    """The working tree, relative to the current directory."""
+
+    def _read(self, path: str) -> str | None:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            return None
+        try:
+            data = os.read(fd, MAX_BYTES + 1)
+            chunk = data
+            while chunk and len(data) <= MAX_BYTES:
+                chunk = os.read(fd, MAX_BYTES + 1 - len(data))
+                data += chunk
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        if len(data) > MAX_BYTES:
+            return None
+        try:
+            return decode(path, data).text
+        except FileProblem:
+            return None
+
+
+class BlobReader:
+    """One `git cat-file --batch` process, shared by the trees of one run."""
+
+    def __init__(self, cwd: str = ".") -> None:
+        self.cwd = cwd
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def read(self, spec: str) -> bytes | None:
+        if self._proc is None:
+            self._proc = subprocess.Popen(
+                ("git", "cat-file", "--batch"),
+                cwd=self.cwd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._proc.stdin.write(f"{spec}\n".encode(errors="surrogateescape"))
+        self._proc.stdin.flush()
+        header = self._proc.stdout.readline().split()
+        if len(header) != 3:  # "<name> missing" or "<name> ambiguous"
+            return None
+        data = self._proc.stdout.read(int(header[2]) + 1)[:-1]  # read even a tree's: in step
+        return data if header[1] == b"blob" else None
+
+    def close(self) -> None:
+        if self._proc is not None:
+            assert self._proc.stdin is not None and self._proc.stdout is not None
+            self._proc.stdin.close()
+            self._proc.stdout.close()
+            self._proc.wait()
+            self._proc = None
+
+
+class GitTree(SourceTree):
+    """A commit (`rev`), or the index when `rev` is "", read through a `BlobReader`."""
+
+    def __init__(
+        self,
+        rev: str,
+        cwd: str = ".",
+        paths: Iterable[str] | None = None,
+        reader: BlobReader | None = None,
+    ) -> None:
+        """Files of `rev`: listed with git, or the given `paths` (already known to exist)."""
+        self.rev = rev
+        self.cwd = cwd
+        if paths is None:
+            args: tuple[str, ...] = (
+                ("ls-tree", "-r", "-z", "--name-only", rev)
+                if rev
+                else ("ls-files", "-z", "--cached")
+            )
+            paths = _git.zsplit(_git.run(*args, cwd=cwd).stdout)
+        super().__init__(paths)
+        self._known = set(self.paths)
+        self._owns_reader = reader is None
+        self._reader = reader or BlobReader(cwd)
+
+    def _read(self, path: str) -> str | None:
+        if path not in self._known:
+            return None
+        data = self._reader.read(f"{self.rev}:{path}")
+        if data is None:
+            return None
+        try:
+            return decode(path, data).text
+        except FileProblem:
+            return None
+
+    def read_many(self, paths: Iterable[str]) -> None:
+        """Fetch many blobs in one round trip (fills the cache)."""
+        todo = [p for p in paths if p not in self._cache and p in self._known]
+        if not todo:
+            return
+        blobs = _git.cat_files([f"{self.rev}:{p}" for p in todo], cwd=self.cwd)
+        for path, data in zip(todo, blobs, strict=True):
+            try:
+                self._cache[path] = None if data is None else decode(path, data).text
+            except FileProblem:
+                self._cache[path] = None
+
+    def close(self) -> None:
+        if self._owns_reader:
+            self._reader.close()
