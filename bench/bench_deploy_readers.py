@@ -26,7 +26,7 @@ from types import ModuleType
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from django_migration_hooks._files import FileProblem, read_text  # noqa: E402
+from django_migration_hooks._files import FileProblem, read_text
 
 READERS = ("compose", "platforms", "ci", "kubernetes", "ini")
 

@@ -21,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from django_migration_hooks import _git  # noqa: E402
-from django_migration_hooks._static_check import check_static  # noqa: E402
-from django_migration_hooks.djangoread.apps import find_apps  # noqa: E402
-from django_migration_hooks.djangoread.models import ModelIndex  # noqa: E402
-from django_migration_hooks.djangoread.trees import DiskTree  # noqa: E402
+from django_migration_hooks import _git
+from django_migration_hooks._static_check import check_static
+from django_migration_hooks.djangoread.apps import find_apps
+from django_migration_hooks.djangoread.models import ModelIndex
+from django_migration_hooks.djangoread.trees import DiskTree
 
 PACKAGES = ("django-taggit", "django-simple-history", "django-allauth", "wagtail", "django-oscar")
 ENV = {

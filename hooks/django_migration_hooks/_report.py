@@ -20,8 +20,8 @@ EXIT_ERROR = 2
 
 FORMATS = ("text", "json", "github", "sarif")
 
-# flake8's inline-suppression syntax: "noqa: DMH301", "NOQA:DMH301,DMH302" after a "#". A bare
-# "# noqa" (often on a long model-field line, for the line length) silences no DMH code.
+# flake8's inline-suppression syntax: "noqa: DMH301", "NOQA:DMH301,DMH302" after a hash sign.
+# A bare noqa (often on a long model-field line, for the line length) silences no DMH code.
 NOQA_RE = re.compile(
     r"# noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?",
     re.IGNORECASE,

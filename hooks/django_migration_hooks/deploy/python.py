@@ -202,7 +202,7 @@ class _Collector(ast.NodeVisitor):
         self.generic_visit(node)
         self.function, self.values = outer, outer_values
 
-    visit_AsyncFunctionDef = visit_FunctionDef  # noqa: N815 - ast.NodeVisitor naming
+    visit_AsyncFunctionDef = visit_FunctionDef
 
     def site(
         self, node: ast.expr, text: str | None, argv: tuple[str, ...] | None, what: str

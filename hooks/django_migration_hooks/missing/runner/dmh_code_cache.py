@@ -47,7 +47,7 @@ class _MigrationImporter:
 
         try:
             loaded = marshal.loads(payload)
-        except Exception:  # noqa: BLE001 - marshal raises several kinds on bad data
+        except Exception:
             return
         if isinstance(loaded, dict):
             self.cached = loaded
