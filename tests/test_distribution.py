@@ -144,3 +144,25 @@ def test_changelog_and_readme_name_the_version() -> None:
     assert re.findall(r"^\s+rev: (\S+)$", section, re.MULTILINE) == [f"v{VERSION}"]
     releasing = (ROOT / "docs" / "releasing.md").read_text(encoding="utf-8")
     assert "git tag -a v" in releasing
+
+
+def _wheel_names(wheel: Path) -> set[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        return set(archive.namelist())
+
+
+@pytest.mark.e2e
+def test_wheel_installs_no_top_level_hooks_package(dist: dict[str, Path]) -> None:
+    top_level = {name.split("/", 1)[0] for name in _wheel_names(dist["wheel"]) if "/" in name}
+    assert {t for t in top_level if not t.endswith(".dist-info")} == {"django_migration_hooks"}
+
+
+@pytest.mark.e2e
+def test_wheel_holds_every_module_of_the_code_folder(dist: dict[str, Path]) -> None:
+    package = ROOT / "hooks" / "django_migration_hooks"
+    expected = {
+        "django_migration_hooks/" + path.relative_to(package).as_posix()
+        for path in package.rglob("*")
+        if path.suffix in {".py", ".typed"} and "__pycache__" not in path.parts
+    }
+    assert expected - _wheel_names(dist["wheel"]) == set()
