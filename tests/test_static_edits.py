@@ -661,15 +661,15 @@ def run_case(baseline: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ed
     [pytest.param(e, x, n, id=i) for i, e, x, n in CASES],
 )
 def test_edit_table_static_verdict_matches_django(
-    baseline, tmp_path, monkeypatch, edits, expected, needs
-):
+    baseline: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edits, expected, needs
+) -> None:
     found, django_needs = run_case(baseline, tmp_path, monkeypatch, edits)
     assert django_needs is needs
     assert found == expected
     assert not found or django_needs  # never a finding where Django needs no migration
 
 
-def test_edit_table_agreement_at_least_95_percent():
+def test_edit_table_agreement_at_least_95_percent() -> None:
     # the table above records both verdicts; a case agrees when the static tier reports
     # something exactly when Django needs a migration (noqa-suppressed cases excluded)
     cases = [(x, n) for i, _, x, n in CASES if i != "noqa"]

@@ -59,7 +59,9 @@ def unpack(wheel: Path, root: Path) -> Path:
 
 
 @pytest.mark.parametrize("package", PACKAGES)
-def test_real_app_clean_tree_no_finding(wheels, tmp_path, monkeypatch, package):
+def test_real_app_clean_tree_no_finding(
+    wheels: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, package
+) -> None:
     root = unpack(wheels[package], tmp_path / package)
     monkeypatch.chdir(root)
     problems: list[str] = []
@@ -67,7 +69,9 @@ def test_real_app_clean_tree_no_finding(wheels, tmp_path, monkeypatch, package):
     assert problems == []
 
 
-def test_real_app_taggit_model_edit_is_seen(wheels, tmp_path, monkeypatch):
+def test_real_app_taggit_model_edit_is_seen(
+    wheels: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # the clean result above is not vacuous: taggit's models are read and compared
     root = unpack(wheels["django-taggit"], tmp_path / "taggit")
     monkeypatch.chdir(root)
