@@ -164,7 +164,9 @@ def test_migrations_folder_alone_is_an_app_when_it_holds_django_migrations(
         pytest.param({"scripts/migrations/run.sh": "#!/bin/sh\n"}, id="shell-migrations"),
     ),
 )
-def test_not_a_django_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files) -> None:
+def test_not_a_django_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str]
+) -> None:
     assert apps_in(tmp_path, files, monkeypatch) == []
 
 
@@ -201,7 +203,9 @@ def test_monorepo_with_two_projects(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         pytest.param("class C(AppConfig):\n    label: str = 'typed'\n", "typed", id="annotated"),
     ),
 )
-def test_app_label(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, apps_py, label) -> None:
+def test_app_label(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, apps_py: str | None, label: str
+) -> None:
     write(tmp_path, {"blog/models.py": MODELS, **({"blog/apps.py": apps_py} if apps_py else {})})
     monkeypatch.chdir(tmp_path)
     assert app_label("blog") == label
@@ -289,7 +293,7 @@ def test_concrete_models(source, expected) -> None:
         ("build", False),
     ),
 )
-def test_is_skipped(path, skipped) -> None:
+def test_is_skipped(path: str, skipped: bool) -> None:
     assert is_skipped(path) is skipped
 
 
@@ -366,7 +370,7 @@ def test_apps_whole_inside_an_ignored_folder_are_not_project_apps(git_repo: Path
         pytest.param("__pypackages__/3.11/lib", id="pep582"),
     ),
 )
-def test_ignored_installed_packages_are_not_walked(git_repo: Path, packages) -> None:
+def test_ignored_installed_packages_are_not_walked(git_repo: Path, packages: str) -> None:
     write(
         git_repo,
         {

@@ -52,7 +52,7 @@ def test_without_filenames_every_tracked_file_is_checked(
         pytest.param("release: python manage.py makemigrations # NOQA:DMH301,DMH302\n", id="list"),
     ),
 )
-def test_noqa_suppresses(git_repo: Path, capsys: pytest.CaptureFixture[str], line) -> None:
+def test_noqa_suppresses(git_repo: Path, capsys: pytest.CaptureFixture[str], line: str) -> None:
     assert run_hook(git_repo, capsys, {"Procfile": line}) == (0, [], "")
 
 
@@ -87,7 +87,9 @@ def test_noqa_not_naming_the_code_does_not_suppress(
         pytest.param('[tool.django-migration-hooks]\nexclude = ["Proc*"]\n', id="global-exclude"),
     ),
 )
-def test_config_suppresses(git_repo: Path, capsys: pytest.CaptureFixture[str], pyproject) -> None:
+def test_config_suppresses(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], pyproject: str
+) -> None:
     files = {"Procfile": RELEASE, "pyproject.toml": pyproject}
     assert run_hook(git_repo, capsys, files) == (0, [], "")
 
@@ -178,7 +180,7 @@ def test_findings_are_sorted_across_files(
     ),
 )
 def test_unreadable_deploy_file_one_line(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], files, expected
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, bytes], expected: str
 ) -> None:
     assert run_hook(git_repo, capsys, files) == (
         1,
@@ -240,7 +242,7 @@ def test_symlinks_are_skipped(git_repo: Path, capsys: pytest.CaptureFixture[str]
     ),
 )
 def test_irrelevant_or_empty_files_noop(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], files
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]
 ) -> None:
     assert run_hook(git_repo, capsys, files) == (0, [], "")
 
@@ -347,7 +349,7 @@ def alias_bomb() -> str:
     ),
 )
 def test_unparsable_config_is_one_line_and_skipped(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], files, skipped
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], skipped: str
 ) -> None:
     rc, out, err = run_hook(git_repo, capsys, {**files, "Procfile": RELEASE})
     assert (rc, out) == (1, [RELEASE_FINDING])

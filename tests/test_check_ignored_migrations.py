@@ -74,7 +74,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str],
         pytest.param({".gitignore": "media/\nstatic/\n.env\n"}, id="unrelated"),
     ),
 )
-def test_gitignore_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], files) -> None:
+def test_gitignore_noop(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]
+) -> None:
     write(git_repo, {**PROJECT, **files})
     assert run(capsys) == (0, [], "")
 
@@ -149,7 +151,7 @@ def test_gitignore_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], file
     ),
 )
 def test_gitignore_finding(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], files, expected
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], expected: str
 ) -> None:
     write(git_repo, {**PROJECT, **files})
     assert run(capsys) == (1, [f"{expected} (fix: {FIX_HINT})"], "")
@@ -255,7 +257,9 @@ def test_tracked_but_ignored_migrations_are_still_reported(
         ),
     ),
 )
-def test_deploy_ignore_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], files) -> None:
+def test_deploy_ignore_noop(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]
+) -> None:
     write(git_repo, {**PROJECT, **files})
     assert run(capsys) == (0, [], "")
 
@@ -312,7 +316,7 @@ def test_deploy_ignore_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], 
     ),
 )
 def test_deploy_ignore_finding(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], files, expected
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], expected: str
 ) -> None:
     write(git_repo, {**PROJECT, **files})
     code, out, err = run(capsys)
@@ -383,7 +387,7 @@ def test_migrations_folder_without_init(git_repo: Path, capsys: pytest.CaptureFi
     ),
 )
 def test_models_without_migrations_noop(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], models
+    git_repo: Path, capsys: pytest.CaptureFixture[str], models: str
 ) -> None:
     write(git_repo, {"shop/models.py": models, "tests/testapp/models.py": MODELS})
     assert run(capsys) == (0, [], "")
@@ -611,7 +615,7 @@ def test_fix_keeps_a_latin1_file_byte_for_byte(
     ),
 )
 def test_apps_whole_inside_ignored_folders_noop(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], files
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]
 ) -> None:
     write(git_repo, {**PROJECT, **files})
     git(git_repo, "add", *PROJECT, ".gitignore")
@@ -634,7 +638,7 @@ def test_apps_whole_inside_ignored_folders_noop(
     ),
 )
 def test_allow_list_shipping_every_app_noop(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], files
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]
 ) -> None:
     write(git_repo, {**PROJECT, **files})
     assert run(capsys) == (0, [], "")

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str],
     return code, out.splitlines(), err
 
 
-def commit_tree(repo: Path, files: dict[str, str | bytes], message: str = "tree") -> str:
+def commit_tree(repo: Path, files: Mapping[str, str | bytes], message: str = "tree") -> str:
     write(repo, files)
     return git_commit(repo, message)
 
@@ -285,7 +286,7 @@ FINDING_CASES = (
 
 @pytest.mark.parametrize(("files", "expected"), FINDING_CASES)
 def test_broken_graph_is_reported(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], files, expected
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], expected: list[str]
 ) -> None:
     commit_tree(git_repo, files)
     assert run(capsys) == (1, expected, "")

@@ -468,7 +468,7 @@ def test_check_repository_uses_the_environment(work: Path, monkeypatch: pytest.M
         pytest.param("x = a + b\n", "x = a - b\n", (1, 5), id="operator-has-no-position"),
     ),
 )
-def test_first_difference(old, new, expected) -> None:
+def test_first_difference(old: str, new: str, expected: tuple[int, int] | None) -> None:
     import ast
 
     assert first_difference(ast.parse(old), ast.parse(new)) == expected

@@ -229,7 +229,7 @@ def test_rules_are_documented() -> None:
     ),
 )
 def test_not_project_migrations_noop(
-    project: Path, capsys: pytest.CaptureFixture[str], files
+    project: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]
 ) -> None:
     write(project, files)
     if ".gitignore" in files:

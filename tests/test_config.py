@@ -109,7 +109,7 @@ def test_other_hook_tables_are_not_validated_here(project: Path) -> None:
         ),
     ],
 )
-def test_bad_config_clear_error(project: Path, toml, message) -> None:
+def test_bad_config_clear_error(project: Path, toml: str, message: str) -> None:
     (project / "pyproject.toml").write_text(toml)
     with pytest.raises(HookError) as excinfo:
         load_config("check-missing-migrations", SCHEMA)

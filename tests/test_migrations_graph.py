@@ -98,7 +98,9 @@ def test_generated_migration_fields_are_read() -> None:
         pytest.param("accounts.User", ("accounts", "__first__"), id="custom-user-model"),
     ),
 )
-def test_swappable_dependency_resolves_the_setting(setting_value, expected) -> None:
+def test_swappable_dependency_resolves_the_setting(
+    setting_value: str | None, expected: tuple[str, str]
+) -> None:
     swappable = {"AUTH_USER_MODEL": setting_value} if setting_value else {}
     parsed = parse_migration(
         "shop/migrations/0001_initial.py",
@@ -143,7 +145,7 @@ def test_unknown_swappable_setting_has_no_app() -> None:
         pytest.param(b"\0\0", id="null-bytes"),
     ),
 )
-def test_not_a_migration_is_none(text) -> None:
+def test_not_a_migration_is_none(text: str | bytes) -> None:
     assert parse_migration("shop/migrations/0001_x.py", text) is None
     assert (
         scan_migration("shop/migrations/0001_x.py", text if isinstance(text, str) else "") is None
@@ -340,7 +342,7 @@ SCAN_CASES = (
 
 
 @pytest.mark.parametrize("body", SCAN_CASES)
-def test_scan_reads_the_same_graph_fields_as_parse(body) -> None:
+def test_scan_reads_the_same_graph_fields_as_parse(body: str) -> None:
     text = source(body)
     path = "shop/migrations/0005_x.py"
     settings = {"AUTH_USER_MODEL": "accounts.User"}
@@ -379,7 +381,7 @@ def test_scan_skips_the_full_parse_for_generated_files() -> None:
         pytest.param("shop/migrations/0001.x.py", False, id="dotted-name"),
     ),
 )
-def test_is_migration_path(path, expected) -> None:
+def test_is_migration_path(path: str, expected: bool) -> None:
     assert is_migration_path(path) is expected
 
 

@@ -46,7 +46,7 @@ def test_noqa_codes(line, expected) -> None:
         ("web: x", False),
     ],
 )
-def test_is_suppressed(line, suppressed) -> None:
+def test_is_suppressed(line: str, suppressed: bool) -> None:
     finding = Finding("Procfile", 2, 1, "DMH301", "m")
     assert is_suppressed(finding, ["first", line]) is suppressed
 

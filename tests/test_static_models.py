@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def models_of(tree: SourceTree, signatures: bool = True) -> dict[str, Model]:
     return {m.name: m for app in apps for m in index.app_models(app)}
 
 
-def read(root: Path, files: dict[str, str | bytes]) -> dict[str, Model]:
+def read(root: Path, files: Mapping[str, str | bytes]) -> dict[str, Model]:
     write(root, {**APP, **files})
     return models_of(DiskTree(str(p.relative_to(root)) for p in root.rglob("*.py")))
 

@@ -60,7 +60,7 @@ def unpack(wheel: Path, root: Path) -> Path:
 
 @pytest.mark.parametrize("package", PACKAGES)
 def test_real_app_clean_tree_no_finding(
-    wheels: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, package
+    wheels: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, package: str
 ) -> None:
     root = unpack(wheels[package], tmp_path / package)
     monkeypatch.chdir(root)

@@ -89,7 +89,7 @@ def ast_ops(text: str) -> list[Op]:
 @pytest.mark.parametrize(
     "text", [pytest.param(WRITER, id="writer"), pytest.param(BLACK, id="black")]
 )
-def test_scan_matches_ast(text) -> None:
+def test_scan_matches_ast(text: str) -> None:
     scanned = scan_operations(text)
     assert scanned is not None
     assert scanned == ast_ops(text)
@@ -128,7 +128,7 @@ UNUSUAL = [
 
 
 @pytest.mark.parametrize("text", UNUSUAL)
-def test_scan_unusual_shape_falls_back(text) -> None:
+def test_scan_unusual_shape_falls_back(text: str) -> None:
     assert scan_operations(text) is None
 
 
@@ -207,7 +207,7 @@ UNCERTAIN = [
 
 
 @pytest.mark.parametrize(("text", "why"), UNCERTAIN)
-def test_state_not_understood_is_uncertain(text, why) -> None:
+def test_state_not_understood_is_uncertain(text: str, why: str) -> None:
     assert replay(WRITER, text)["shop"].uncertain == why
 
 

@@ -41,7 +41,7 @@ IN_CI = (
         ".woodpecker/deploy.yaml",
     ),
 )
-def test_ci_claims(path) -> None:
+def test_ci_claims(path: str) -> None:
     assert ci.claims(path)
 
 
@@ -56,7 +56,7 @@ def test_ci_claims(path) -> None:
         "docs/cloudbuilding.yaml",
     ),
 )
-def test_ci_does_not_claim(path) -> None:
+def test_ci_does_not_claim(path: str) -> None:
     assert not ci.claims(path)
 
 
@@ -420,7 +420,7 @@ def test_sites_jenkinsfile_unterminated_string_is_not_a_crash() -> None:
         ),
     ),
 )
-def test_ci_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], path, text) -> None:
+def test_ci_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (0, [], "")
 
 
@@ -527,7 +527,7 @@ def test_ci_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], path, text)
     ),
 )
 def test_ci_finding(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], path, text, expected
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str, expected: str
 ) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (1, [expected], "")
 

@@ -20,12 +20,12 @@ HINT = "(fix: run makemigrations locally, commit the files, and only `migrate` h
         "deploy/compose.override.yml",
     ),
 )
-def test_compose_claims(path) -> None:
+def test_compose_claims(path: str) -> None:
     assert compose.claims(path)
 
 
 @pytest.mark.parametrize("path", ("docker-compose.txt", "my-compose.yml", "composer.json"))
-def test_compose_does_not_claim(path) -> None:
+def test_compose_does_not_claim(path: str) -> None:
     assert not compose.claims(path)
 
 
@@ -114,7 +114,7 @@ def test_sites_string_entrypoint_is_split_when_joined() -> None:
         ),
     ),
 )
-def test_compose_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], text) -> None:
+def test_compose_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], text: str) -> None:
     assert run_hook(git_repo, capsys, {"docker-compose.yml": text}) == (0, [], "")
 
 
@@ -161,7 +161,7 @@ def test_compose_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], text) 
     ),
 )
 def test_compose_finding(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], text, expected
+    git_repo: Path, capsys: pytest.CaptureFixture[str], text: str, expected: str
 ) -> None:
     assert run_hook(git_repo, capsys, {"docker-compose.yml": text}) == (1, [expected], "")
 

@@ -593,13 +593,19 @@ NOOPS = (
 
 @pytest.mark.parametrize(("files", "argv", "expected"), FINDINGS)
 def test_case_is_found(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], files, argv, expected
+    git_repo: Path,
+    capsys: pytest.CaptureFixture[str],
+    files: dict[str, str],
+    argv: tuple[str, ...],
+    expected: list[str],
 ) -> None:
     assert run_hook(git_repo, capsys, files, *argv) == (1, expected, "")
 
 
 @pytest.mark.parametrize(("files", "argv"), NOOPS)
-def test_case_is_clean(git_repo: Path, capsys: pytest.CaptureFixture[str], files, argv) -> None:
+def test_case_is_clean(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], argv: tuple[str, ...]
+) -> None:
     assert run_hook(git_repo, capsys, files, *argv) == (0, [], "")
 
 

@@ -44,7 +44,7 @@ def dmh301(path: str, line: int, col: int, where: str) -> str:
         ),
     ),
 )
-def test_dockerfile_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], text) -> None:
+def test_dockerfile_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], text: str) -> None:
     assert run_hook(git_repo, capsys, {"Dockerfile": text}) == (0, [], "")
 
 
@@ -108,7 +108,7 @@ def test_dockerfile_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], tex
     ),
 )
 def test_dockerfile_finding(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], path, text, expected
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str, expected: str
 ) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (1, [expected], "")
 
@@ -143,7 +143,7 @@ def test_dockerfile_cmd_script_becomes_deploy_script(
         ("dockerfile.py", False),
     ),
 )
-def test_dockerfile_claims(path, claimed) -> None:
+def test_dockerfile_claims(path: str, claimed: bool) -> None:
     assert dockerfile.claims(path) is claimed
 
 

@@ -23,12 +23,12 @@ ON_DEPLOY = f"runs `makemigrations`, which writes migration files on deploy {HIN
         "docker/supervisor-app.conf",
     ),
 )
-def test_ini_claims(path) -> None:
+def test_ini_claims(path: str) -> None:
     assert ini.claims(path)
 
 
 @pytest.mark.parametrize("path", ("nginx/site.conf", "setup.cfg", "uwsgi.yaml", "app.ini.bak"))
-def test_ini_does_not_claim(path) -> None:
+def test_ini_does_not_claim(path: str) -> None:
     assert not ini.claims(path)
 
 
@@ -124,7 +124,7 @@ def test_sites_uwsgi_hooks_daemons_and_cron() -> None:
         ),
     ),
 )
-def test_ini_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], path, text) -> None:
+def test_ini_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (0, [], "")
 
 
@@ -153,6 +153,6 @@ def test_ini_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], path, text
     ),
 )
 def test_ini_finding(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], path, text, expected
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str, expected: str
 ) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (1, [expected], "")

@@ -22,7 +22,7 @@ ON_DEPLOY = f"runs `makemigrations`, which writes migration files on deploy {HIN
         "charts/a/x.yaml",
     ),
 )
-def test_kubernetes_claims_by_path(path) -> None:
+def test_kubernetes_claims_by_path(path: str) -> None:
     assert kubernetes.claims(path)
 
 
@@ -42,7 +42,7 @@ def test_kubernetes_claims_by_sniffing(git_repo: Path) -> None:
         "deploy/render.yaml",  # platforms read it
     ),
 )
-def test_kubernetes_does_not_claim(path) -> None:
+def test_kubernetes_does_not_claim(path: str) -> None:
     assert not kubernetes.claims(path)
 
 
@@ -212,7 +212,9 @@ DEPLOYMENT = (
         ),
     ),
 )
-def test_kubernetes_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], path, text) -> None:
+def test_kubernetes_noop(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str
+) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (0, [], "")
 
 
@@ -271,7 +273,7 @@ def test_kubernetes_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], pat
     ),
 )
 def test_kubernetes_finding(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], files, expected
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], expected: str
 ) -> None:
     assert run_hook(git_repo, capsys, files) == (1, [expected], "")
 

@@ -54,7 +54,9 @@ def dmh301(path: str, line: int, col: int, where: str, remote: bool = False) -> 
         ),
     ),
 )
-def test_make_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], path, text) -> None:
+def test_make_noop(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str
+) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (0, [], "")
 
 
@@ -105,7 +107,7 @@ def test_make_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], path, tex
     ),
 )
 def test_make_finding(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], path, text, expected
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str, expected: str
 ) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (1, [expected], "")
 
@@ -126,7 +128,7 @@ def test_make_target_run_by_ci_config(git_repo: Path, capsys: pytest.CaptureFixt
     ("path", "claimed"),
     (("Makefile", True), ("GNUmakefile", True), ("x/rules.mk", True), ("justfile", True)),
 )
-def test_make_claims(path, claimed) -> None:
+def test_make_claims(path: str, claimed: bool) -> None:
     assert make.claims(path) is claimed
 
 

@@ -56,7 +56,7 @@ IN_CI = (
         "Dockerrun.aws.json",
     ),
 )
-def test_platforms_claims(path) -> None:
+def test_platforms_claims(path: str) -> None:
     assert platforms.claims(path)
 
 
@@ -64,7 +64,7 @@ def test_platforms_claims(path) -> None:
     "path",
     (".do/other.yaml", "ebextensions/x.config", "fly.yaml", "config/app.json5", "heroku.yaml.bak"),
 )
-def test_platforms_does_not_claim(path) -> None:
+def test_platforms_does_not_claim(path: str) -> None:
     assert not platforms.claims(path)
 
 
@@ -137,7 +137,7 @@ def test_toml_scanner_agrees_with_tomllib() -> None:
         ),
     ),
 )
-def test_toml_string_positions(keys, expected) -> None:
+def test_toml_string_positions(keys: tuple[str, ...], expected: tuple[str, int, int, int]) -> None:
     node: Node = platforms.load_toml("t.toml", TRICKY_TOML)
     for key in keys:
         assert isinstance(node, Map)
@@ -580,7 +580,9 @@ def test_sites_ecs_task_definition() -> None:
         ),
     ),
 )
-def test_platforms_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], path, text) -> None:
+def test_platforms_noop(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str
+) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (0, [], "")
 
 
@@ -704,7 +706,7 @@ def test_platforms_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], path
     ),
 )
 def test_platforms_finding(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], path, text, expected
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str, expected: str
 ) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (1, [expected], "")
 

@@ -20,7 +20,7 @@ HINT = "(fix: run makemigrations locally, commit the files, and only `migrate` h
         pytest.param("", id="empty"),
     ),
 )
-def test_procfile_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], text) -> None:
+def test_procfile_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], text: str) -> None:
     assert run_hook(git_repo, capsys, {"Procfile": text}) == (0, [], "")
 
 
@@ -58,7 +58,7 @@ def test_procfile_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], text)
     ),
 )
 def test_procfile_finding(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], text, expected
+    git_repo: Path, capsys: pytest.CaptureFixture[str], text: str, expected: str
 ) -> None:
     assert run_hook(git_repo, capsys, {"Procfile": text}) == (1, [expected], "")
 

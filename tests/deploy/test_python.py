@@ -64,7 +64,9 @@ def dmh301(path: str, line: int, col: int, where: str) -> str:
         ),
     ),
 )
-def test_python_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], path, text) -> None:
+def test_python_noop(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str
+) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (0, [], "")
 
 
@@ -131,7 +133,7 @@ def test_python_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], path, t
     ),
 )
 def test_python_finding(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], path, text, expected
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str, expected: str
 ) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (1, [expected], "")
 
@@ -191,7 +193,7 @@ def test_ci_runs_invoke_dev_task(git_repo: Path, capsys: pytest.CaptureFixture[s
         ("app/models.py", False),
     ),
 )
-def test_python_deploy_script_names(path, expected) -> None:
+def test_python_deploy_script_names(path: str, expected: bool) -> None:
     assert python.is_deploy_script(path) is expected
 
 
@@ -223,7 +225,9 @@ def test_python_deploy_script_names(path, expected) -> None:
         ),
     ),
 )
-def test_python_argv_shapes(git_repo: Path, capsys: pytest.CaptureFixture[str], text, col) -> None:
+def test_python_argv_shapes(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], text: str, col: int
+) -> None:
     rc, out, err = run_hook(git_repo, capsys, {"entrypoint.py": text})
     assert (rc, err) == (1, "")
     assert [line.split(" ")[0:2] for line in out] == [[f"entrypoint.py:2:{col}:", "DMH301"]]

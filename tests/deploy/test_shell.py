@@ -46,7 +46,7 @@ def management(text: str) -> list[tuple[str, int, bool]]:
         pytest.param("a\\ b c", [["a b", "c"]], id="escape"),
     ),
 )
-def test_split_commands(text, expected) -> None:
+def test_split_commands(text: str, expected: list[list[str]]) -> None:
     assert [[w.value for w in c.words] for c in shell.commands(text)] == expected
 
 
@@ -83,7 +83,7 @@ def test_split_commands(text, expected) -> None:
         ("sh ./release.sh", ["./release.sh"], False),
     ),
 )
-def test_unwrap_finds_real_command(text, argv, remote) -> None:
+def test_unwrap_finds_real_command(text: str, argv: list[str], remote: bool) -> None:
     assert (argv, remote) in invoked(text)
 
 
@@ -98,7 +98,7 @@ def test_unwrap_finds_real_command(text, argv, remote) -> None:
         pytest.param("cat <<EOF\npython manage.py makemigrations\nEOF", id="cat-heredoc"),
     ),
 )
-def test_not_a_management_command_noop(text) -> None:
+def test_not_a_management_command_noop(text: str) -> None:
     assert management(text) == []
 
 
@@ -135,7 +135,7 @@ def site(text: str, path: str = "deploy.sh") -> CommandSite:
         pytest.param("find . -path '*/migrations/*.py' -print\n", id="find-no-delete"),
     ),
 )
-def test_analyse_noop(text) -> None:
+def test_analyse_noop(text: str) -> None:
     assert _analyse.analyse(site(text))[0] == []
 
 
@@ -169,7 +169,7 @@ def test_analyse_noop(text) -> None:
         ),
     ),
 )
-def test_analyse_finding(text, code, word) -> None:
+def test_analyse_finding(text: str, code: str, word: str) -> None:
     [hit] = _analyse.analyse(site(text))[0]
     assert (hit.code, hit.word) == (code, word)
 
@@ -197,7 +197,7 @@ def test_locate_skips_comment_lines_and_earlier_mentions() -> None:
         ("README.md", False, False),
     ),
 )
-def test_shell_claims_and_dev_helpers(path, claimed, dev) -> None:
+def test_shell_claims_and_dev_helpers(path: str, claimed: bool, dev: bool) -> None:
     assert scripts.claims(path) is claimed
     if claimed:
         assert site("x\n", path).dev is dev
@@ -249,7 +249,9 @@ def dmh301(path: str, line: int, col: int, where: str = "script", remote: bool =
         ),
     ),
 )
-def test_shell_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], path, text) -> None:
+def test_shell_noop(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str
+) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (0, [], "")
 
 
@@ -311,6 +313,6 @@ def test_shell_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], path, te
     ),
 )
 def test_shell_finding(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], path, text, expected
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str, expected: str
 ) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (1, [expected], "")

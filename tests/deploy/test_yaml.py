@@ -47,7 +47,7 @@ def where(value: object) -> tuple[str, int, int, int]:
         pytest.param("run: &a |\n  blk\n", ("blk\n", 2, 3, 2), id="anchored-block"),
     ),
 )
-def test_scalar_positions(text, expected) -> None:
+def test_scalar_positions(text: str, expected: tuple[str, int, int, int]) -> None:
     (document,) = load_yaml("f.yml", text)
     assert isinstance(document, Map)
     assert where(document["run"]) == expected
@@ -101,7 +101,7 @@ def test_merge_key_with_list_of_mappings() -> None:
         ),
     ),
 )
-def test_custom_tags_are_kept_not_constructed(text, tag) -> None:
+def test_custom_tags_are_kept_not_constructed(text: str, tag: str) -> None:
     (document,) = load_yaml("f.yml", text)
     value = document["v"]  # type: ignore[index]
     assert isinstance(value, Str | Seq)
