@@ -11,7 +11,7 @@ SCHEMA = {"python": "str", "strict": "bool", "apps": "list[str]", "env": "dict[s
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

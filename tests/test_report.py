@@ -30,7 +30,7 @@ B = Finding("a/Dockerfile", 7, 5, "DMH301", "`makemigrations` runs at build")
         pytest.param("x", None, id="plain"),
     ],
 )
-def test_noqa_codes(line, expected) -> None:
+def test_noqa_codes(line: str, expected: frozenset[str] | None) -> None:
     assert noqa_codes(line) == expected
 
 
