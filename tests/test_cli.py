@@ -32,6 +32,9 @@ def test_explain_known_code(capsys: pytest.CaptureFixture[str]) -> None:
         "## How to fix",
         "## Known limitations",
     ]
+    # the whole output, byte for byte, is the rule's page as published in docs/rules
+    page = Path(__file__).parent.parent / "docs" / "rules" / "DMH301.md"
+    assert out == page.read_text(encoding="utf-8")
 
 
 def test_explain_unknown_code_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
