@@ -8,6 +8,7 @@ import pytest
 from django_migration_hooks._files import FileProblem
 from django_migration_hooks.deploy import platforms
 from django_migration_hooks.deploy._site import CommandSite
+from django_migration_hooks.deploy._toml import load_toml
 from django_migration_hooks.deploy._yaml import Map, Node, Seq, Str
 from tests.conftest import git, try_repo, write
 from tests.deploy import run_hook
@@ -120,7 +121,7 @@ def _agree(mine: object, reference: object) -> None:
 
 
 def test_toml_scanner_agrees_with_tomllib() -> None:
-    _agree(_plain(platforms.load_toml("t.toml", TRICKY_TOML)), tomllib.loads(TRICKY_TOML))
+    _agree(_plain(load_toml("t.toml", TRICKY_TOML)), tomllib.loads(TRICKY_TOML))
 
 
 @pytest.mark.parametrize(
@@ -138,7 +139,7 @@ def test_toml_scanner_agrees_with_tomllib() -> None:
     ),
 )
 def test_toml_string_positions(keys: tuple[str, ...], expected: tuple[str, int, int, int]) -> None:
-    node: Node = platforms.load_toml("t.toml", TRICKY_TOML)
+    node: Node = load_toml("t.toml", TRICKY_TOML)
     for key in keys:
         assert isinstance(node, Map)
         node = node[key]
@@ -147,7 +148,7 @@ def test_toml_string_positions(keys: tuple[str, ...], expected: tuple[str, int, 
 
 
 def test_toml_array_of_tables_and_inline_tables() -> None:
-    document = platforms.load_toml("t.toml", TRICKY_TOML)
+    document = load_toml("t.toml", TRICKY_TOML)
     fruits = document["fruits"]
     assert _plain(fruits) == [
         {"name": "apple", "physical": {"color": "red"}},
