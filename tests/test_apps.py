@@ -276,7 +276,7 @@ def test_is_django_migrations_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         ),
     ),
 )
-def test_concrete_models(source, expected) -> None:
+def test_concrete_models(source: str, expected: list[tuple[str, int]]) -> None:
     assert concrete_models(source) == expected
     assert defines_models(source) is bool(expected)
 

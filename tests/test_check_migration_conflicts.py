@@ -182,7 +182,9 @@ NOOP_CASES = (
 
 
 @pytest.mark.parametrize("files", NOOP_CASES)
-def test_consistent_graph_passes(git_repo: Path, capsys: pytest.CaptureFixture[str], files) -> None:
+def test_consistent_graph_passes(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]
+) -> None:
     commit_tree(git_repo, files)
     assert run(capsys) == (0, [], "")
 
@@ -455,7 +457,7 @@ CONFLICTED_MIGRATION = (
     ),
 )
 def test_migration_python_reads_or_cannot_parse_is_still_a_node(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], extra
+    git_repo: Path, capsys: pytest.CaptureFixture[str], extra: dict[str, str | bytes]
 ) -> None:
     commit_tree(
         git_repo,
@@ -660,7 +662,7 @@ def _our_verdict(capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
 @pytest.mark.django
 @pytest.mark.parametrize(("files", "verdict"), REFEREE_CASES)
 def test_verdict_matches_djangos_migration_loader(
-    git_repo: Path, capsys: pytest.CaptureFixture[str], files, verdict
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], verdict: object
 ) -> None:
     commit_tree(git_repo, files)
     apps = sorted(

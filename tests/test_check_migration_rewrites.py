@@ -97,6 +97,16 @@ def rm(repo: Path, *paths: str) -> None:
     git(repo, "rm", "-q", *paths)
 
 
+def steps(*changes: Callable[[Path], object]) -> Callable[[Path], None]:
+    """One change made of several, applied in order."""
+
+    def change(repo: Path) -> None:
+        for step in changes:
+            step(repo)
+
+    return change
+
+
 NOOP_CASES = (
     pytest.param(lambda r: None, id="nothing-changed"),
     pytest.param(
@@ -117,8 +127,8 @@ NOOP_CASES = (
         id="comments-formatting-docstring",
     ),
     pytest.param(
-        lambda r: (
-            write(
+        steps(
+            lambda r: write(
                 r,
                 {
                     "shop/migrations/0001_squashed_0002_b.py": mig(
@@ -126,15 +136,15 @@ NOOP_CASES = (
                     )
                 },
             ),
-            rm(r, "shop/migrations/0001_initial.py", "shop/migrations/0002_b.py"),
+            lambda r: rm(r, "shop/migrations/0001_initial.py", "shop/migrations/0002_b.py"),
         ),
         id="replaced-by-squash-deleted",
     ),
     pytest.param(
-        lambda r: (
-            write(r, {"shop/migrations/0004_d.py": mig("shop.0003_c")}),
-            git_commit(r, "add 0004"),
-            edit(
+        steps(
+            lambda r: write(r, {"shop/migrations/0004_d.py": mig("shop.0003_c")}),
+            lambda r: git_commit(r, "add 0004"),
+            lambda r: edit(
                 r, "shop/migrations/0004_d.py", lambda t: t.replace("[]", "[migrations.RunSQL('')]")
             ),
         ),
@@ -147,16 +157,16 @@ NOOP_CASES = (
         id="not-migrations",
     ),
     pytest.param(
-        lambda r: (
-            write(
+        steps(
+            lambda r: write(
                 r,
                 {
                     "pyproject.toml": "[tool.django-migration-hooks.check-migration-rewrites]\n"
                     'allow = ["shop/migrations/0001_*.py", "shop/migrations/0003_c.py"]\n'
                 },
             ),
-            edit(r, "shop/migrations/0001_initial.py", lambda t: t.replace("100", "200")),
-            rm(r, "shop/migrations/0003_c.py"),
+            lambda r: edit(r, "shop/migrations/0001_initial.py", lambda t: t.replace("100", "200")),
+            lambda r: rm(r, "shop/migrations/0003_c.py"),
         ),
         id="allow-list",
     ),
@@ -165,7 +175,7 @@ NOOP_CASES = (
 
 @pytest.mark.parametrize("change", NOOP_CASES)
 def test_safe_change_on_a_feature_branch_passes(
-    work: Path, capsys: pytest.CaptureFixture[str], change
+    work: Path, capsys: pytest.CaptureFixture[str], change: Callable[[Path], object]
 ) -> None:
     change(work)
     git(work, "add", "-A")
@@ -219,8 +229,8 @@ FINDING_CASES = (
         id="renamed",
     ),
     pytest.param(
-        lambda r: (
-            write(
+        steps(
+            lambda r: write(
                 r,
                 {
                     "shop/migrations/0001_squashed_0002_b.py": mig(
@@ -228,7 +238,7 @@ FINDING_CASES = (
                     )
                 },
             ),
-            rm(r, "shop/migrations/0001_initial.py", "shop/migrations/0002_b.py"),
+            lambda r: rm(r, "shop/migrations/0001_initial.py", "shop/migrations/0002_b.py"),
         ),
         [
             # git pairs the deleted 0002_b with the new, similar file: a rename
@@ -239,10 +249,12 @@ FINDING_CASES = (
         id="deleted-but-not-replaced",
     ),
     pytest.param(
-        lambda r: (
-            rm(r, "shop/migrations/0001_initial.py", "shop/migrations/0002_b.py"),
-            rm(r, "shop/migrations/0003_c.py"),
-            write(r, {"shop/migrations/0001_initial.py": INITIAL.replace("Item", "Thing")}),
+        steps(
+            lambda r: rm(r, "shop/migrations/0001_initial.py", "shop/migrations/0002_b.py"),
+            lambda r: rm(r, "shop/migrations/0003_c.py"),
+            lambda r: write(
+                r, {"shop/migrations/0001_initial.py": INITIAL.replace("Item", "Thing")}
+            ),
         ),
         [
             "shop/migrations/0001_initial.py:12:18: DMH411 migration `shop.0001_initial` exists on "
@@ -269,7 +281,10 @@ FINDING_CASES = (
 
 @pytest.mark.parametrize(("change", "expected"), FINDING_CASES)
 def test_rewritten_shipped_migration_is_reported(
-    work: Path, capsys: pytest.CaptureFixture[str], change, expected
+    work: Path,
+    capsys: pytest.CaptureFixture[str],
+    change: Callable[[Path], object],
+    expected: list[str],
 ) -> None:
     change(work)
     git(work, "add", "-A")
@@ -516,7 +531,7 @@ def test_noqa_on_the_first_line_of_a_renamed_migration_suppresses(
     ),
 )
 def test_formatting_only_u_prefix_and_future_imports_noop(
-    work: Path, capsys: pytest.CaptureFixture[str], change
+    work: Path, capsys: pytest.CaptureFixture[str], change: Callable[[str], str]
 ) -> None:
     edit(work, "shop/migrations/0001_initial.py", change)
     git(work, "add", "-A")

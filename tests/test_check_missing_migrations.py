@@ -11,18 +11,22 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from django_migration_hooks import _django
 from django_migration_hooks import check_missing_migrations as hook
 from django_migration_hooks._config import Config, load_config
-from django_migration_hooks._report import unsuppressed
+from django_migration_hooks._report import Finding, unsuppressed
 from django_migration_hooks.check_missing_migrations import main
 from django_migration_hooks.missing.cache import cache_read, cache_write, prune_cache
 from django_migration_hooks.missing.discovery import find_projects, probe
 from django_migration_hooks.missing.findings import findings_from_result
+from django_migration_hooks.missing.once import once_per_run
+from django_migration_hooks.missing.options import HOOK_ID, SCHEMA, options_from
 from django_migration_hooks.missing.relevance import is_relevant
 from django_migration_hooks.missing.runner.dmh_code_cache import file_clock
 from django_migration_hooks.missing.storage import cache_dir
@@ -228,7 +232,7 @@ def test_explicit_settings_not_found_error(
 def test_settings_from_environment_used(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(git_repo, {"src/proj/__init__.py": "", "src/proj/settings.py": ""})
     monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "proj.settings")
-    opts = hook.options_from(None, load_config(hook.HOOK_ID, hook.SCHEMA))
+    opts = options_from(None, load_config(HOOK_ID, SCHEMA))
     assert find_projects(opts) == [
         _django.Project("src", "proj.settings", "DJANGO_SETTINGS_MODULE", None)
     ]
@@ -247,7 +251,7 @@ def test_configured_projects_used(git_repo: Path) -> None:
             'projects = ["a", "b:pb.settings"]\n',
         },
     )
-    opts = hook.options_from(None, load_config(hook.HOOK_ID, hook.SCHEMA))
+    opts = options_from(None, load_config(HOOK_ID, SCHEMA))
     assert find_projects(opts) == [
         _django.Project("a", "pa.s", "a/manage.py", "a/manage.py"),
         _django.Project("b", "pb.settings", "projects", None),
@@ -398,7 +402,7 @@ def test_configured_python_without_django_error(
 # --- mapping the runner's JSON ---------------------------------------------------------------
 
 
-def _result(root: Path) -> dict:
+def _result(root: Path) -> dict[str, Any]:
     return {
         "django": "5.2",
         "command": "django.core",
@@ -510,7 +514,8 @@ def test_cache_round_trip(git_repo: Path) -> None:
 
 def test_cache_pruned_of_files_unused_for_a_month(git_repo: Path) -> None:
     cache = git_repo.parent / "cache" / "django-migration-hooks"
-    old, recent = [], []
+    old: list[Path] = []
+    recent: list[Path] = []
     for i, part in enumerate(("results/ab", "results/quick/cd", "probes", "code", "pycache/x")):
         for group, age in ((old, 40), (recent, 2)):
             path = cache / part / f"{age}-{i}"
@@ -599,18 +604,18 @@ def test_tree_digest_follows_a_submodule_commit(git_repo: Path, tmp_path: Path) 
 
 def test_chunks_of_one_pre_commit_run_check_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PRE_COMMIT", "1")
-    with hook.once_per_run("[]") as (earlier, record):
+    with once_per_run("[]") as (earlier, record):
         assert earlier is None
         record(1)
-    with hook.once_per_run("[]") as (earlier, record):
+    with once_per_run("[]") as (earlier, record):
         assert earlier == 1
-    with hook.once_per_run('["--ignore-app", "x"]') as (earlier, record):
+    with once_per_run('["--ignore-app", "x"]') as (earlier, record):
         assert earlier is None
 
 
 def test_outside_pre_commit_always_checks(monkeypatch: pytest.MonkeyPatch) -> None:
     for _ in range(2):
-        with hook.once_per_run("[]") as (earlier, record):
+        with once_per_run("[]") as (earlier, record):
             assert earlier is None
             record(1)
 
@@ -621,13 +626,15 @@ def test_outside_pre_commit_always_checks(monkeypatch: pytest.MonkeyPatch) -> No
 def test_static_mode_delegates(
     git_repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    calls = []
+    calls: list[tuple[list[str], str | None]] = []
 
     class Static:
         @staticmethod
-        def check_static(filenames, base, problems):
+        def check_static(
+            filenames: Sequence[str], base: str | None, problems: list[str]
+        ) -> list[Finding]:
             calls.append((list(filenames), base))
-            return [hook.Finding("shop/models.py", 3, 5, "DMH102", "shop.Product: x")]
+            return [Finding("shop/models.py", 3, 5, "DMH102", "shop.Product: x")]
 
     monkeypatch.setitem(sys.modules, "django_migration_hooks._static_check", Static)
     write(git_repo, {"shop/models.py": ""})
@@ -641,7 +648,9 @@ def test_auto_mode_without_settings_falls_back_with_notice(
 ) -> None:
     class Static:
         @staticmethod
-        def check_static(filenames, base, problems):
+        def check_static(
+            filenames: Sequence[str], base: str | None, problems: list[str]
+        ) -> list[Finding]:
             problems.append("shop/models.py: skipped, not valid UTF-8")
             return []
 
@@ -659,7 +668,7 @@ def test_auto_mode_without_settings_falls_back_with_notice(
 def test_rules_cover_both_tiers() -> None:
     codes = [rule.code for rule in hook.RULES]
     assert codes == ["DMH101", "DMH102", "DMH103", "DMH104"]  # Django tier: 101, 104
-    assert all(rule.hook == hook.HOOK_ID for rule in hook.RULES)
+    assert all(rule.hook == HOOK_ID for rule in hook.RULES)
 
 
 # --- end to end through the real pre-commit --------------------------------------------------
@@ -726,7 +735,7 @@ def test_try_repo_discovers_project_venv(
     write(consumer, E2E_PROJECT)
     (consumer / ".venv").symlink_to(django52_venv)
     git_commit(consumer)
-    proc = try_repo(consumer, pre_commit_home, hooks_repo, hook.HOOK_ID)
+    proc = try_repo(consumer, pre_commit_home, hooks_repo, HOOK_ID)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert E2E_FINDING in proc.stdout.splitlines()
 
@@ -744,7 +753,7 @@ def test_config_with_additional_dependencies_uses_hook_env(
             f"- repo: {path}\n"
             f"  rev: {rev}\n"
             "  hooks:\n"
-            f"  - id: {hook.HOOK_ID}\n"
+            f"  - id: {HOOK_ID}\n"
             "    args: [--mode, django]\n"
             "    additional_dependencies: [Django==5.2.*]\n",
         },
@@ -782,7 +791,7 @@ def test_config_with_additional_dependencies_uses_hook_env(
     ],
 )
 def test_runner_names_missing_environment_variable(
-    monkeypatch: pytest.MonkeyPatch, exc, expected
+    monkeypatch: pytest.MonkeyPatch, exc: Exception, expected: str
 ) -> None:
     from django_migration_hooks.missing.runner import dmh_failures
 

@@ -66,7 +66,9 @@ def project(git_repo: Path) -> Path:
         pytest.param({"node_modules/x/migrations/0001_initial.py": MIGRATION}, id="node-modules"),
     ),
 )
-def test_untracked_noop(project: Path, capsys: pytest.CaptureFixture[str], files) -> None:
+def test_untracked_noop(
+    project: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]
+) -> None:
     write(project, {".gitignore": ".venv/\nenv/\n", **files})
     assert run(capsys) == (0, [], "")
 

@@ -857,8 +857,8 @@ def test_migration_modules_get_the_import_systems_attributes(
     # every migration module ran from the hook's code cache
     (cache_file,) = (tmp_path / "cache" / "django-migration-hooks" / "code").iterdir()
     project = repo.resolve()
-    cached = {Path(path) for path in code_cache_entries(cache_file)}
-    cached = {path.relative_to(project).as_posix() for path in cached if project in path.parents}
+    entries = {Path(path) for path in code_cache_entries(cache_file)}
+    cached = {path.relative_to(project).as_posix() for path in entries if project in path.parents}
     assert cached == {
         "accounts/migrations/0001_initial.py",
         "shop/migrations/0001_initial.py",

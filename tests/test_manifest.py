@@ -5,11 +5,13 @@ from __future__ import annotations
 import importlib
 import re
 import sys
+from typing import Any
 
 import pytest
 import yaml
 
 from django_migration_hooks.cli import HOOK_MODULES, all_rules
+from django_migration_hooks.rules import Rule
 from tests.conftest import ROOT
 
 if sys.version_info >= (3, 11):
@@ -30,7 +32,7 @@ def test_every_hook_module_is_in_the_manifest() -> None:
 
 
 @pytest.mark.parametrize("hook", MANIFEST, ids=IDS)
-def test_hook_entry_is_a_console_script(hook) -> None:
+def test_hook_entry_is_a_console_script(hook: dict[str, Any]) -> None:
     module = hook["id"].replace("-", "_")
     assert hook["entry"] == hook["id"]
     assert PYPROJECT["project"]["scripts"][hook["id"]] == f"django_migration_hooks.{module}:main"
@@ -40,7 +42,7 @@ def test_hook_entry_is_a_console_script(hook) -> None:
 
 
 @pytest.mark.parametrize("hook_id", IDS)
-def test_hook_has_tests_and_readme_section(hook_id) -> None:
+def test_hook_has_tests_and_readme_section(hook_id: str) -> None:
     module = hook_id.replace("-", "_")
     assert list((ROOT / "tests").rglob(f"test_{module}*.py")), f"no tests for {hook_id}"
     assert f"### `{hook_id}`" in HOOKS_DOC
@@ -54,7 +56,7 @@ def test_codes_are_unique_and_well_formed() -> None:
 
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda rule: rule.code)
-def test_rule_documented_in_docs(rule) -> None:
+def test_rule_documented_in_docs(rule: Rule) -> None:
     assert re.search(rf"^#### {rule.code} {rule.name}$", HOOKS_DOC, re.MULTILINE), rule.code
     assert (ROOT / "docs" / "rules" / f"{rule.code}.md").read_text() == rule.page()
     assert rule.hook in IDS

@@ -576,7 +576,7 @@ def test_cycles_across_apps_are_found() -> None:
 
 
 def test_load_graph_reads_the_working_tree(git_repo: Path) -> None:
-    files = {
+    files: dict[str, str | bytes] = {
         "project/settings.py": 'AUTH_USER_MODEL = "accounts.User"\n',
         "accounts/__init__.py": "",
         "accounts/models.py": "from django.db import models\n",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -97,7 +98,9 @@ def migration(number: str, operations: str, *, extra: str = "", replaces: str = 
     )
 
 
-def app(models: str = MODELS, *migrations: tuple[str, str], initial: str = INITIAL):
+def app(
+    models: str = MODELS, *migrations: tuple[str, str], initial: str = INITIAL
+) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {
         "shop/__init__.py": "",
         "shop/apps.py": APPS_PY,
@@ -118,7 +121,7 @@ ADD_STOCK = migration(
 MODELS_STOCK = MODELS + "    stock = models.IntegerField(default=0)\n"
 
 
-def run_state(filenames=()):
+def run_state(filenames: Sequence[str] = ()) -> list[str]:
     return [f.text() for f in sorted(check_static(list(filenames), None))]
 
 
@@ -377,7 +380,7 @@ NOOP_STATE = [
 
 
 @pytest.mark.parametrize("files", NOOP_STATE)
-def test_state_consistent_tree_no_finding(git_repo: Path, files) -> None:
+def test_state_consistent_tree_no_finding(git_repo: Path, files: dict[str, str | bytes]) -> None:
     write(git_repo, files)
     git_commit(git_repo)
     assert run_state() == []
@@ -472,7 +475,9 @@ FINDING_STATE = [
 
 
 @pytest.mark.parametrize(("files", "expected"), FINDING_STATE)
-def test_state_differs_from_migrations_finding(git_repo: Path, files, expected) -> None:
+def test_state_differs_from_migrations_finding(
+    git_repo: Path, files: dict[str, str | bytes], expected: list[str]
+) -> None:
     write(git_repo, files)
     git_commit(git_repo)
     assert run_state() == expected
@@ -645,7 +650,12 @@ def test_change_abstract_base_in_other_app_finding(git_repo: Path) -> None:
     ],
 )
 def test_known_change_selection(
-    git_repo: Path, monkeypatch: pytest.MonkeyPatch, env, filenames, staged, expected
+    git_repo: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str],
+    filenames: list[str],
+    staged: bool,
+    expected: str | None,
 ) -> None:
     write(git_repo, app())
     git_commit(git_repo)
@@ -691,7 +701,7 @@ def test_in_child_runs_in_another_process_when_safe(git_repo: Path) -> None:
     import os
     import threading
 
-    def label(tree, apps):
+    def label(tree: object, apps: object) -> dict[str, AppState]:
         return {"pid": AppState(str(os.getpid()))}
 
     result = static_state._in_child(label, DiskTree([]), [])()

@@ -13,7 +13,7 @@ from django_migration_hooks.djangoread.operations import (
     read_operations,
     scan_operations,
 )
-from django_migration_hooks.djangoread.state import Replay, build_state
+from django_migration_hooks.djangoread.state import AppState, Replay, build_state
 
 WRITER = """\
 from django.db import migrations, models
@@ -132,7 +132,7 @@ def test_scan_unusual_shape_falls_back(text: str) -> None:
     assert scan_operations(text) is None
 
 
-def replay(*migrations: str) -> dict:
+def replay(*migrations: str) -> dict[str, AppState]:
     items = []
     for number, text in enumerate(migrations):
         path = f"shop/migrations/{number:04d}_x.py"
