@@ -40,7 +40,9 @@ def apps_in(root: Path, files: dict[str, str], monkeypatch: pytest.MonkeyPatch) 
     return find_apps(sorted(files))
 
 
-def test_app_with_models_and_migrations_is_found(tmp_path, monkeypatch):
+def test_app_with_models_and_migrations_is_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     apps = apps_in(
         tmp_path,
         {
@@ -68,7 +70,9 @@ def test_app_with_models_and_migrations_is_found(tmp_path, monkeypatch):
     assert apps[0].future_migration() == "blog/migrations/0003_auto.py"
 
 
-def test_models_package_without_migrations_is_an_app(tmp_path, monkeypatch):
+def test_models_package_without_migrations_is_an_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     apps = apps_in(
         tmp_path,
         {
@@ -91,7 +95,7 @@ def test_models_package_without_migrations_is_an_app(tmp_path, monkeypatch):
     assert apps[0].future_migration() == "src/shop/migrations/0001_initial.py"
 
 
-def test_repository_root_can_be_the_app(tmp_path, monkeypatch):
+def test_repository_root_can_be_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "django-reusable"
     apps = apps_in(
         root,
@@ -108,7 +112,9 @@ def test_repository_root_can_be_the_app(tmp_path, monkeypatch):
     ]
 
 
-def test_migrations_folder_without_init_is_reported_as_such(tmp_path, monkeypatch):
+def test_migrations_folder_without_init_is_reported_as_such(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     apps = apps_in(
         tmp_path,
         {"blog/models.py": MODELS, "blog/migrations/0001_initial.py": MIGRATION},
@@ -119,7 +125,9 @@ def test_migrations_folder_without_init_is_reported_as_such(tmp_path, monkeypatc
     ]
 
 
-def test_migrations_folder_alone_is_an_app_when_it_holds_django_migrations(tmp_path, monkeypatch):
+def test_migrations_folder_alone_is_an_app_when_it_holds_django_migrations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     apps = apps_in(tmp_path, {"legacy/migrations/0001_initial.py": MIGRATION}, monkeypatch)
     assert [(a.path, a.label) for a in apps] == [("legacy", "legacy")]
 
@@ -156,11 +164,13 @@ def test_migrations_folder_alone_is_an_app_when_it_holds_django_migrations(tmp_p
         pytest.param({"scripts/migrations/run.sh": "#!/bin/sh\n"}, id="shell-migrations"),
     ),
 )
-def test_not_a_django_app(tmp_path, monkeypatch, files):
+def test_not_a_django_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str]
+) -> None:
     assert apps_in(tmp_path, files, monkeypatch) == []
 
 
-def test_monorepo_with_two_projects(tmp_path, monkeypatch):
+def test_monorepo_with_two_projects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     apps = apps_in(
         tmp_path,
         {
@@ -193,13 +203,15 @@ def test_monorepo_with_two_projects(tmp_path, monkeypatch):
         pytest.param("class C(AppConfig):\n    label: str = 'typed'\n", "typed", id="annotated"),
     ),
 )
-def test_app_label(tmp_path, monkeypatch, apps_py, label):
+def test_app_label(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, apps_py: str | None, label: str
+) -> None:
     write(tmp_path, {"blog/models.py": MODELS, **({"blog/apps.py": apps_py} if apps_py else {})})
     monkeypatch.chdir(tmp_path)
     assert app_label("blog") == label
 
 
-def test_is_django_migrations_dir(tmp_path, monkeypatch):
+def test_is_django_migrations_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(
         tmp_path,
         {
@@ -264,7 +276,7 @@ def test_is_django_migrations_dir(tmp_path, monkeypatch):
         ),
     ),
 )
-def test_concrete_models(source, expected):
+def test_concrete_models(source: str, expected: list[tuple[str, int]]) -> None:
     assert concrete_models(source) == expected
     assert defines_models(source) is bool(expected)
 
@@ -281,11 +293,11 @@ def test_concrete_models(source, expected):
         ("build", False),
     ),
 )
-def test_is_skipped(path, skipped):
+def test_is_skipped(path: str, skipped: bool) -> None:
     assert is_skipped(path) is skipped
 
 
-def test_repo_files_lists_ignored_migrations_but_not_ignored_virtualenvs(git_repo):
+def test_repo_files_lists_ignored_migrations_but_not_ignored_virtualenvs(git_repo: Path) -> None:
     write(
         git_repo,
         {
@@ -313,7 +325,7 @@ def test_repo_files_lists_ignored_migrations_but_not_ignored_virtualenvs(git_rep
     assert "blog/migrations/__init__.py" not in repo_files(ignored=False)
 
 
-def test_untracked_build_output_is_not_listed_but_a_tracked_build_app_is(git_repo):
+def test_untracked_build_output_is_not_listed_but_a_tracked_build_app_is(git_repo: Path) -> None:
     write(
         git_repo,
         {
@@ -330,7 +342,7 @@ def test_untracked_build_output_is_not_listed_but_a_tracked_build_app_is(git_rep
     assert [app.path for app in find_apps(files)] == ["build"]
 
 
-def test_apps_whole_inside_an_ignored_folder_are_not_project_apps(git_repo):
+def test_apps_whole_inside_an_ignored_folder_are_not_project_apps(git_repo: Path) -> None:
     write(
         git_repo,
         {
@@ -358,7 +370,7 @@ def test_apps_whole_inside_an_ignored_folder_are_not_project_apps(git_repo):
         pytest.param("__pypackages__/3.11/lib", id="pep582"),
     ),
 )
-def test_ignored_installed_packages_are_not_walked(git_repo, packages):
+def test_ignored_installed_packages_are_not_walked(git_repo: Path, packages: str) -> None:
     write(
         git_repo,
         {
@@ -374,7 +386,7 @@ def test_ignored_installed_packages_are_not_walked(git_repo, packages):
     assert repo_files() == [".gitignore"]
 
 
-def test_tracked_symlink_to_a_migrations_folder_lists_the_target_files(git_repo):
+def test_tracked_symlink_to_a_migrations_folder_lists_the_target_files(git_repo: Path) -> None:
     write(
         git_repo,
         {

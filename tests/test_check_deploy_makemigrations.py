@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -18,12 +19,14 @@ RELEASE_FINDING = (
 )
 
 
-def test_clean_repository_prints_nothing(git_repo, capsys):
+def test_clean_repository_prints_nothing(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     files = {"Procfile": "release: python manage.py migrate\n", "README.md": "makemigrations\n"}
     assert run_hook(git_repo, capsys, files) == (0, [], "")
 
 
-def test_filenames_limit_the_check(git_repo, capsys):
+def test_filenames_limit_the_check(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     files = {"Procfile": RELEASE, "README.md": "x\n"}
     assert run_hook(git_repo, capsys, files, "README.md") == (0, [], "")
     assert run_hook(git_repo, capsys, files, "Procfile", "README.md") == (
@@ -33,7 +36,9 @@ def test_filenames_limit_the_check(git_repo, capsys):
     )
 
 
-def test_without_filenames_every_tracked_file_is_checked(git_repo, capsys):
+def test_without_filenames_every_tracked_file_is_checked(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(git_repo, {"Procfile": RELEASE})  # untracked: not part of the repository
     assert main([]) == 0
     assert capsys.readouterr() == ("", "")
@@ -47,7 +52,7 @@ def test_without_filenames_every_tracked_file_is_checked(git_repo, capsys):
         pytest.param("release: python manage.py makemigrations # NOQA:DMH301,DMH302\n", id="list"),
     ),
 )
-def test_noqa_suppresses(git_repo, capsys, line):
+def test_noqa_suppresses(git_repo: Path, capsys: pytest.CaptureFixture[str], line: str) -> None:
     assert run_hook(git_repo, capsys, {"Procfile": line}) == (0, [], "")
 
 
@@ -59,7 +64,9 @@ def test_noqa_suppresses(git_repo, capsys, line):
         pytest.param("# noqa: E501", id="flake8-code"),
     ),
 )
-def test_noqa_not_naming_the_code_does_not_suppress(git_repo, capsys, comment):
+def test_noqa_not_naming_the_code_does_not_suppress(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], comment: str
+) -> None:
     line = f"release: python manage.py makemigrations {comment}\n"
     rc, out, _ = run_hook(git_repo, capsys, {"Procfile": line})
     assert (rc, [o.split(" ")[1] for o in out]) == (1, ["DMH301"])
@@ -80,12 +87,14 @@ def test_noqa_not_naming_the_code_does_not_suppress(git_repo, capsys, comment):
         pytest.param('[tool.django-migration-hooks]\nexclude = ["Proc*"]\n', id="global-exclude"),
     ),
 )
-def test_config_suppresses(git_repo, capsys, pyproject):
+def test_config_suppresses(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], pyproject: str
+) -> None:
     files = {"Procfile": RELEASE, "pyproject.toml": pyproject}
     assert run_hook(git_repo, capsys, files) == (0, [], "")
 
 
-def test_config_unknown_key_is_an_error(git_repo, capsys):
+def test_config_unknown_key_is_an_error(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     files = {
         "Procfile": RELEASE,
         "pyproject.toml": "[tool.django-migration-hooks.check-deploy-makemigrations]\nfoo = 1\n",
@@ -99,7 +108,7 @@ def test_config_unknown_key_is_an_error(git_repo, capsys):
     )
 
 
-def test_format_json(git_repo, capsys):
+def test_format_json(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rc, out, err = run_hook(git_repo, capsys, {"Procfile": RELEASE}, "--format", "json")
     assert (rc, err) == (1, "")
     assert json.loads("\n".join(out)) == [
@@ -117,11 +126,13 @@ def test_format_json(git_repo, capsys):
     ]
 
 
-def test_format_json_clean_is_empty_list(git_repo, capsys):
+def test_format_json_clean_is_empty_list(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run_hook(git_repo, capsys, {"a.sh": "x\n"}, "--format", "json") == (0, ["[]"], "")
 
 
-def test_format_github(git_repo, capsys):
+def test_format_github(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_hook(git_repo, capsys, {"Procfile": RELEASE}, "--format", "github") == (
         1,
         [
@@ -133,7 +144,9 @@ def test_format_github(git_repo, capsys):
     )
 
 
-def test_findings_are_sorted_across_files(git_repo, capsys):
+def test_findings_are_sorted_across_files(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     files = {
         "b.sh": "python manage.py makemigrations\nrm -rf */migrations\n",
         "a/Procfile": "web: gunicorn x\nrelease: python manage.py migrate --fake\n",
@@ -166,7 +179,9 @@ def test_findings_are_sorted_across_files(git_repo, capsys):
         ),
     ),
 )
-def test_unreadable_deploy_file_one_line(git_repo, capsys, files, expected):
+def test_unreadable_deploy_file_one_line(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, bytes], expected: str
+) -> None:
     assert run_hook(git_repo, capsys, files) == (
         1,
         [],
@@ -174,7 +189,7 @@ def test_unreadable_deploy_file_one_line(git_repo, capsys, files, expected):
     )
 
 
-def test_huge_file_one_line(git_repo, capsys):
+def test_huge_file_one_line(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with open(git_repo / "Dockerfile", "wb") as f:
         f.write(b"RUN python manage.py makemigrations\n")
         f.truncate(50 * 1024 * 1024)  # sparse: instant
@@ -187,13 +202,15 @@ def test_huge_file_one_line(git_repo, capsys):
     )
 
 
-def test_huge_file_without_migrations_is_skipped_silently(git_repo, capsys):
+def test_huge_file_without_migrations_is_skipped_silently(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(git_repo, {"k8s/crds.yaml": "apiVersion: v1\nkind: List\n" + "# x\n" * 2_000_000})
     assert main(["k8s/crds.yaml"]) == 0
     assert capsys.readouterr() == ("", "")
 
 
-def test_symlinks_are_skipped(git_repo, capsys):
+def test_symlinks_are_skipped(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(git_repo, {"real/Procfile": RELEASE})
     os.symlink("real/Procfile", git_repo / "Procfile")
     os.symlink("missing.sh", git_repo / "gone.sh")
@@ -224,11 +241,13 @@ def test_symlinks_are_skipped(git_repo, capsys):
         ),
     ),
 )
-def test_irrelevant_or_empty_files_noop(git_repo, capsys, files):
+def test_irrelevant_or_empty_files_noop(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]
+) -> None:
     assert run_hook(git_repo, capsys, files) == (0, [], "")
 
 
-def test_crlf_line_endings(git_repo, capsys):
+def test_crlf_line_endings(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     files = {
         "Procfile": "web: gunicorn x\r\nrelease: python manage.py makemigrations\r\n",
         "start.sh": "#!/bin/sh\r\nset -e\r\npython manage.py makemigrations\r\n",
@@ -238,7 +257,7 @@ def test_crlf_line_endings(git_repo, capsys):
     assert [line.split(" ")[0] for line in out] == ["Procfile:2:27:", "start.sh:3:18:"]
 
 
-def test_extensionless_shebang_script(git_repo, capsys):
+def test_extensionless_shebang_script(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     files = {"scripts/boot": "#!/usr/bin/env bash\npython3 manage.py makemigrations\n"}
     write(git_repo, files)
     os.chmod(git_repo / "scripts/boot", 0o755)
@@ -252,7 +271,9 @@ def test_extensionless_shebang_script(git_repo, capsys):
     )
 
 
-def test_dev_helper_script_unless_a_config_runs_it(git_repo, capsys):
+def test_dev_helper_script_unless_a_config_runs_it(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     files = {"scripts/reset_dev_db.sh": "#!/bin/sh\npython manage.py makemigrations\n"}
     assert run_hook(git_repo, capsys, files) == (0, [], "")
     compose = {"Dockerfile": 'FROM python\nENTRYPOINT ["sh", "/code/scripts/reset_dev_db.sh"]\n'}
@@ -260,7 +281,7 @@ def test_dev_helper_script_unless_a_config_runs_it(git_repo, capsys):
     assert (rc, [line.split(" ")[0] for line in out]) == (1, ["scripts/reset_dev_db.sh:2:18:"])
 
 
-def test_nothing_is_written(git_repo, capsys):
+def test_nothing_is_written(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     files = {"Procfile": RELEASE, "Dockerfile": "FROM python\nRUN rm -rf */migrations\n"}
     write(git_repo, files)
     git_commit(git_repo)
@@ -270,7 +291,9 @@ def test_nothing_is_written(git_repo, capsys):
     assert (before, git(git_repo, "status", "--porcelain")) == (after, "")
 
 
-def test_outside_a_repository_is_an_error(tmp_path, monkeypatch, capsys):
+def test_outside_a_repository_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert main([]) == 2
     out, err = capsys.readouterr()
@@ -280,14 +303,16 @@ def test_outside_a_repository_is_an_error(tmp_path, monkeypatch, capsys):
     )
 
 
-def test_check_repository_applies_config(git_repo, capsys):
+def test_check_repository_applies_config(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(git_repo, {"Procfile": RELEASE, "pyproject.toml": "[tool.django-migration-hooks]\n"})
     git(git_repo, "add", "-A")
     [finding] = hook.check_repository()
     assert finding.text() == RELEASE_FINDING
 
 
-def test_rules_are_documented():
+def test_rules_are_documented() -> None:
     assert [r.code for r in hook.RULES] == ["DMH301", "DMH302", "DMH303"]
     assert all(r.hook == hook.HOOK_ID and r.summary and r.why and r.fix for r in hook.RULES)
 
@@ -323,7 +348,9 @@ def alias_bomb() -> str:
         pytest.param({"compose.yaml": alias_bomb()}, "compose.yaml", id="alias-bomb"),
     ),
 )
-def test_unparsable_config_is_one_line_and_skipped(git_repo, capsys, files, skipped):
+def test_unparsable_config_is_one_line_and_skipped(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], skipped: str
+) -> None:
     rc, out, err = run_hook(git_repo, capsys, {**files, "Procfile": RELEASE})
     assert (rc, out) == (1, [RELEASE_FINDING])
     [line] = err.splitlines()
@@ -331,18 +358,22 @@ def test_unparsable_config_is_one_line_and_skipped(git_repo, capsys, files, skip
     assert "Traceback" not in err
 
 
-def test_unparsable_config_alone_passes(git_repo, capsys):
+def test_unparsable_config_alone_passes(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     files = {"app.json": '{"scripts": {"postdeploy": "python manage.py makemigrations"'}
     rc, out, err = run_hook(git_repo, capsys, files)
     assert (rc, out, err.count("\n")) == (0, [], 1)
 
 
-def test_ordinary_non_utf8_python_file_is_not_our_business(git_repo, capsys):
+def test_ordinary_non_utf8_python_file_is_not_our_business(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     files = {"app/legacy.py": b"# -*- coding: latin-1 -*-\nname = '\xe9'\n"}
     assert run_hook(git_repo, capsys, files) == (0, [], "")
 
 
-def test_tracked_file_deleted_from_worktree_is_skipped(git_repo, capsys):
+def test_tracked_file_deleted_from_worktree_is_skipped(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(git_repo, {"Procfile": RELEASE})
     git(git_repo, "add", "-A")
     os.remove(git_repo / "Procfile")
@@ -350,7 +381,9 @@ def test_tracked_file_deleted_from_worktree_is_skipped(git_repo, capsys):
     assert capsys.readouterr() == ("", "")
 
 
-def test_check_repository_exposes_unreadable_files(git_repo, capsys):
+def test_check_repository_exposes_unreadable_files(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(git_repo, {"Procfile": b"release: python manage.py makemigrations \xff\n"})
     git(git_repo, "add", "-A")
     assert hook.check_repository() == []

@@ -74,7 +74,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str],
         pytest.param({".gitignore": "media/\nstatic/\n.env\n"}, id="unrelated"),
     ),
 )
-def test_gitignore_noop(git_repo, capsys, files):
+def test_gitignore_noop(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]
+) -> None:
     write(git_repo, {**PROJECT, **files})
     assert run(capsys) == (0, [], "")
 
@@ -148,12 +150,16 @@ def test_gitignore_noop(git_repo, capsys, files):
         ),
     ),
 )
-def test_gitignore_finding(git_repo, capsys, files, expected):
+def test_gitignore_finding(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], expected: str
+) -> None:
     write(git_repo, {**PROJECT, **files})
     assert run(capsys) == (1, [f"{expected} (fix: {FIX_HINT})"], "")
 
 
-def test_rule_for_future_apps_is_found_without_any_app(git_repo, capsys):
+def test_rule_for_future_apps_is_found_without_any_app(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(git_repo, {".gitignore": "**/migrations/\n", "README.md": "soon\n"})
     assert run(capsys) == (
         1,
@@ -165,7 +171,9 @@ def test_rule_for_future_apps_is_found_without_any_app(git_repo, capsys):
     )
 
 
-def test_rule_hiding_two_apps_is_reported_once(git_repo, capsys):
+def test_rule_hiding_two_apps_is_reported_once(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     other = {
         k.replace("blog", "shop"): v.replace("blog", "shop")
         for k, v in PROJECT.items()
@@ -183,7 +191,7 @@ def test_rule_hiding_two_apps_is_reported_once(git_repo, capsys):
     )
 
 
-def test_info_exclude_points_at_the_app(git_repo, capsys):
+def test_info_exclude_points_at_the_app(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(git_repo, {**PROJECT, ".git/info/exclude": "# local\nmigrations/\n"})
     assert run(capsys) == (
         1,
@@ -196,7 +204,9 @@ def test_info_exclude_points_at_the_app(git_repo, capsys):
     )
 
 
-def test_global_excludes_file_points_at_the_app(git_repo, tmp_path, capsys):
+def test_global_excludes_file_points_at_the_app(
+    git_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     excludes = tmp_path / "global gitignore"
     excludes.write_text(".DS_Store\n*/migrations/*.py\n", encoding="utf-8")
     git(git_repo, "config", "core.excludesFile", str(excludes))
@@ -213,7 +223,9 @@ def test_global_excludes_file_points_at_the_app(git_repo, tmp_path, capsys):
     )
 
 
-def test_tracked_but_ignored_migrations_are_still_reported(git_repo, capsys):
+def test_tracked_but_ignored_migrations_are_still_reported(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(git_repo, PROJECT)
     git_commit(git_repo, "initial")
     write(git_repo, {".gitignore": "migrations/\n"})
@@ -245,7 +257,9 @@ def test_tracked_but_ignored_migrations_are_still_reported(git_repo, capsys):
         ),
     ),
 )
-def test_deploy_ignore_noop(git_repo, capsys, files):
+def test_deploy_ignore_noop(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]
+) -> None:
     write(git_repo, {**PROJECT, **files})
     assert run(capsys) == (0, [], "")
 
@@ -301,14 +315,18 @@ def test_deploy_ignore_noop(git_repo, capsys, files):
         ),
     ),
 )
-def test_deploy_ignore_finding(git_repo, capsys, files, expected):
+def test_deploy_ignore_finding(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], expected: str
+) -> None:
     write(git_repo, {**PROJECT, **files})
     code, out, err = run(capsys)
     assert (code, err) == (1, "")
     assert f"{expected} (fix: {DEPLOY_HINT})" in out
 
 
-def test_dockerignore_in_subfolder_is_relative_to_its_context(git_repo, capsys):
+def test_dockerignore_in_subfolder_is_relative_to_its_context(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     backend = {f"backend/{k}": v for k, v in PROJECT.items()}
     write(
         git_repo,
@@ -329,7 +347,9 @@ def test_dockerignore_in_subfolder_is_relative_to_its_context(git_repo, capsys):
     )
 
 
-def test_unreadable_deploy_ignore_file_is_one_stderr_line(git_repo, capsys):
+def test_unreadable_deploy_ignore_file_is_one_stderr_line(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(git_repo, {**PROJECT, ".dockerignore": b"\xff\xfe**/migrations\n"})
     assert run(capsys) == (
         1,
@@ -341,7 +361,7 @@ def test_unreadable_deploy_ignore_file_is_one_stderr_line(git_repo, capsys):
 # --- DMH203 / DMH204 ---------------------------------------------------------------------------
 
 
-def test_migrations_folder_without_init(git_repo, capsys):
+def test_migrations_folder_without_init(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     files = {k: v for k, v in PROJECT.items() if k != "blog/migrations/__init__.py"}
     write(git_repo, files)
     assert run(capsys) == (
@@ -366,12 +386,14 @@ def test_migrations_folder_without_init(git_repo, capsys):
         pytest.param("from django.db import models\n# no models yet\n", id="empty"),
     ),
 )
-def test_models_without_migrations_noop(git_repo, capsys, models):
+def test_models_without_migrations_noop(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], models: str
+) -> None:
     write(git_repo, {"shop/models.py": models, "tests/testapp/models.py": MODELS})
     assert run(capsys) == (0, [], "")
 
 
-def test_models_without_migrations(git_repo, capsys):
+def test_models_without_migrations(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(git_repo, {"my shop/__init__.py": "", "my shop/models.py": MODELS})
     assert run(capsys) == (
         1,
@@ -384,7 +406,7 @@ def test_models_without_migrations(git_repo, capsys):
     )
 
 
-def test_config_ignores_a_code(git_repo, capsys):
+def test_config_ignores_a_code(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(
         git_repo,
         {
@@ -399,7 +421,9 @@ def test_config_ignores_a_code(git_repo, capsys):
 # --- --fix -------------------------------------------------------------------------------------
 
 
-def test_fix_comments_out_the_rule_keeping_every_other_byte(git_repo, capsys):
+def test_fix_comments_out_the_rule_keeping_every_other_byte(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     original = b"\xef\xbb\xbf# caf\xc3\xa9\r\n*.pyc\r\nmigrations/\r\nmedia/"
     write(git_repo, {**PROJECT, ".gitignore": original})
     assert run(capsys, "--fix") == (1, [], "Fixing .gitignore\n")
@@ -409,7 +433,9 @@ def test_fix_comments_out_the_rule_keeping_every_other_byte(git_repo, capsys):
     assert run(capsys) == (0, [], "")
 
 
-def test_fix_rule_in_first_line_after_bom(git_repo, capsys):
+def test_fix_rule_in_first_line_after_bom(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(git_repo, {**PROJECT, ".gitignore": b"\xef\xbb\xbfmigrations/\n"})
     assert run(capsys, "--fix") == (1, [], "Fixing .gitignore\n")
     assert (git_repo / ".gitignore").read_bytes() == (
@@ -417,7 +443,7 @@ def test_fix_rule_in_first_line_after_bom(git_repo, capsys):
     )
 
 
-def test_fix_repeats_until_git_agrees(git_repo, capsys):
+def test_fix_repeats_until_git_agrees(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(
         git_repo,
         {
@@ -443,7 +469,9 @@ def test_fix_repeats_until_git_agrees(git_repo, capsys):
     assert ignored.returncode == 1
 
 
-def test_fix_leaves_rules_it_cannot_edit(git_repo, tmp_path, capsys):
+def test_fix_leaves_rules_it_cannot_edit(
+    git_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(
         git_repo,
         {**PROJECT, ".dockerignore": "**/migrations\n", ".git/info/exclude": "migrations/\n"},
@@ -459,7 +487,7 @@ def test_fix_leaves_rules_it_cannot_edit(git_repo, tmp_path, capsys):
     assert (git_repo / ".git/info/exclude").read_text() == "migrations/\n"
 
 
-def test_without_fix_nothing_is_written(git_repo, capsys):
+def test_without_fix_nothing_is_written(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(git_repo, {**PROJECT, ".gitignore": "migrations/\n"})
     run(capsys)
     assert (git_repo / ".gitignore").read_text() == "migrations/\n"
@@ -468,33 +496,37 @@ def test_without_fix_nothing_is_written(git_repo, capsys):
 # --- whole-repository entry points -------------------------------------------------------------
 
 
-def test_check_repository_for_the_umbrella_command(git_repo):
+def test_check_repository_for_the_umbrella_command(git_repo: Path) -> None:
     write(git_repo, {**PROJECT, ".gitignore": "migrations/\n"})
     assert [f.code for f in hook.check_repository()] == ["DMH201"]
 
 
-def test_outside_a_repository_is_an_error(tmp_path, monkeypatch, capsys):
+def test_outside_a_repository_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys)
     assert (code, out) == (2, [])
     assert err == f"check-ignored-migrations: error: {tmp_path} is not inside a git repository\n"
 
 
-def test_json_format(git_repo, capsys):
+def test_json_format(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(git_repo, {**PROJECT, ".gitignore": "migrations/\n"})
     code, out, _ = run(capsys, "--format", "json")
     assert code == 1
     assert '"code": "DMH201"' in "\n".join(out)
 
 
-def test_rules_are_documented():
+def test_rules_are_documented() -> None:
     assert [r.code for r in hook.RULES] == ["DMH201", "DMH202", "DMH203", "DMH204"]
     docs = (Path(__file__).parent.parent / "docs" / "hooks.md").read_text()
     for rule in hook.RULES:
         assert f"#### {rule.code} {rule.name}" in docs
 
 
-def test_paths_are_relative_to_a_subfolder_cwd(git_repo, monkeypatch, capsys):
+def test_paths_are_relative_to_a_subfolder_cwd(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     site = {f"site/{k}": v for k, v in PROJECT.items()}
     write(
         git_repo,
@@ -515,7 +547,9 @@ def test_paths_are_relative_to_a_subfolder_cwd(git_repo, monkeypatch, capsys):
     ]
 
 
-def test_app_without_migrations_yet_reports_future_migrations(git_repo, capsys):
+def test_app_without_migrations_yet_reports_future_migrations(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(git_repo, {"shop/models.py": MODELS, ".gitignore": "migrations/\n"})
     assert run(capsys) == (
         1,
@@ -529,7 +563,9 @@ def test_app_without_migrations_yet_reports_future_migrations(git_repo, capsys):
     )
 
 
-def test_fix_keeps_a_latin1_file_byte_for_byte(git_repo, capsys):
+def test_fix_keeps_a_latin1_file_byte_for_byte(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(git_repo, {**PROJECT, ".gitignore": b"# caf\xe9\nmigrations/\n*.pyc"})
     assert run(capsys, "--fix") == (1, [], "Fixing .gitignore\n")
     assert (git_repo / ".gitignore").read_bytes() == (
@@ -578,7 +614,9 @@ def test_fix_keeps_a_latin1_file_byte_for_byte(git_repo, capsys):
         ),
     ),
 )
-def test_apps_whole_inside_ignored_folders_noop(git_repo, capsys, files):
+def test_apps_whole_inside_ignored_folders_noop(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]
+) -> None:
     write(git_repo, {**PROJECT, **files})
     git(git_repo, "add", *PROJECT, ".gitignore")
     assert run(capsys) == (0, [], "")
@@ -599,7 +637,9 @@ def test_apps_whole_inside_ignored_folders_noop(git_repo, capsys, files):
         pytest.param({".gitignore": "/*\n!/blog/\n!/manage.py\n"}, id="gitignore-allow-list"),
     ),
 )
-def test_allow_list_shipping_every_app_noop(git_repo, capsys, files):
+def test_allow_list_shipping_every_app_noop(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]
+) -> None:
     write(git_repo, {**PROJECT, **files})
     assert run(capsys) == (0, [], "")
     name = next(iter(files))
@@ -607,7 +647,9 @@ def test_allow_list_shipping_every_app_noop(git_repo, capsys, files):
     assert (git_repo / name).read_text() == files[name]
 
 
-def test_allow_list_that_drops_migrations_is_still_reported(git_repo, capsys):
+def test_allow_list_that_drops_migrations_is_still_reported(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(git_repo, {**PROJECT, ".gcloudignore": "*\n!blog/\n!blog/*.py\n"})
     code, out, _ = run(capsys)
     assert code == 1
@@ -617,7 +659,9 @@ def test_allow_list_that_drops_migrations_is_still_reported(git_repo, capsys):
     ]
 
 
-def test_fix_note_on_a_deploy_ignore_file_says_deployed(git_repo, capsys):
+def test_fix_note_on_a_deploy_ignore_file_says_deployed(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(git_repo, {**PROJECT, ".slugignore": "migrations/\n"})
     assert run(capsys, "--fix") == (1, [], "Fixing .slugignore\n")
     assert (git_repo / ".slugignore").read_bytes() == (
@@ -626,7 +670,9 @@ def test_fix_note_on_a_deploy_ignore_file_says_deployed(git_repo, capsys):
     )
 
 
-def test_fix_last_line_ending_in_a_lone_cr_keeps_it_last(git_repo, capsys):
+def test_fix_last_line_ending_in_a_lone_cr_keeps_it_last(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(git_repo, {**PROJECT, ".gitignore": b"*.pyc\nmigrations/\r"})
     assert run(capsys, "--fix")[0] == 1
     assert (git_repo / ".gitignore").read_bytes() == (
@@ -634,7 +680,9 @@ def test_fix_last_line_ending_in_a_lone_cr_keeps_it_last(git_repo, capsys):
     )
 
 
-def test_symlinked_migrations_folder_is_checked_through_its_target(git_repo, capsys):
+def test_symlinked_migrations_folder_is_checked_through_its_target(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     shared = {
         "shared/blog_migrations/__init__.py": "",
         "shared/blog_migrations/0001_initial.py": MIGRATION,
@@ -653,7 +701,9 @@ def test_symlinked_migrations_folder_is_checked_through_its_target(git_repo, cap
     ]
 
 
-def test_symlink_to_outside_the_repository_is_not_a_crash(git_repo, tmp_path, capsys):
+def test_symlink_to_outside_the_repository_is_not_a_crash(
+    git_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     outside = tmp_path / "elsewhere"
     write(outside, {"__init__.py": "", "0001_initial.py": MIGRATION})
     project = {k: v for k, v in PROJECT.items() if "/migrations/" not in k}
@@ -668,7 +718,9 @@ def test_symlink_to_outside_the_repository_is_not_a_crash(git_repo, tmp_path, ca
     ]
 
 
-def test_tracked_app_named_build_is_checked(git_repo, capsys):
+def test_tracked_app_named_build_is_checked(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     build = {
         "build/__init__.py": "",
         "build/models.py": MODELS,
@@ -686,7 +738,9 @@ def test_tracked_app_named_build_is_checked(git_repo, capsys):
     ]
 
 
-def test_pydantic_models_are_not_django_models(git_repo, capsys):
+def test_pydantic_models_are_not_django_models(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(
         git_repo,
         {
@@ -699,7 +753,9 @@ def test_pydantic_models_are_not_django_models(git_repo, capsys):
     assert run(capsys) == (0, [], "")
 
 
-def test_model_on_a_local_abstract_base_without_migrations(git_repo, capsys):
+def test_model_on_a_local_abstract_base_without_migrations(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(
         git_repo,
         {

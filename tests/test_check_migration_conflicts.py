@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str],
     return code, out.splitlines(), err
 
 
-def commit_tree(repo: Path, files: dict[str, str | bytes], message: str = "tree") -> str:
+def commit_tree(repo: Path, files: Mapping[str, str | bytes], message: str = "tree") -> str:
     write(repo, files)
     return git_commit(repo, message)
 
@@ -181,7 +182,9 @@ NOOP_CASES = (
 
 
 @pytest.mark.parametrize("files", NOOP_CASES)
-def test_consistent_graph_passes(git_repo, capsys, files):
+def test_consistent_graph_passes(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]
+) -> None:
     commit_tree(git_repo, files)
     assert run(capsys) == (0, [], "")
 
@@ -284,12 +287,16 @@ FINDING_CASES = (
 
 
 @pytest.mark.parametrize(("files", "expected"), FINDING_CASES)
-def test_broken_graph_is_reported(git_repo, capsys, files, expected):
+def test_broken_graph_is_reported(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], expected: list[str]
+) -> None:
     commit_tree(git_repo, files)
     assert run(capsys) == (1, expected, "")
 
 
-def test_two_branches_adding_0003_then_merged_conflict(git_repo, capsys):
+def test_two_branches_adding_0003_then_merged_conflict(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     commit_tree(git_repo, LINEAR, "base")
     git(git_repo, "checkout", "-q", "-b", "alice")
     commit_tree(git_repo, {"shop/migrations/0003_alice.py": mig("shop.0002_b")}, "alice")
@@ -322,7 +329,9 @@ def test_two_branches_adding_0003_then_merged_conflict(git_repo, capsys):
     assert run(capsys) == (0, [], "")
 
 
-def test_the_index_is_read_not_the_working_tree(git_repo, capsys):
+def test_the_index_is_read_not_the_working_tree(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     commit_tree(git_repo, LINEAR)
     write(git_repo, {"shop/migrations/0002_b.py": mig("shop.0001_missing")})
     assert run(capsys) == (0, [], "")  # unstaged: not part of the commit
@@ -338,7 +347,9 @@ def test_the_index_is_read_not_the_working_tree(git_repo, capsys):
     assert run(capsys) == (0, [], "")  # untracked 0003_new is not part of the commit
 
 
-def test_noqa_and_config_ignore_suppress(git_repo, capsys):
+def test_noqa_and_config_ignore_suppress(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     files = app(
         "shop",
         {
@@ -359,7 +370,7 @@ def test_noqa_and_config_ignore_suppress(git_repo, capsys):
     assert run(capsys) == (0, [], "")
 
 
-def test_json_and_github_formats(git_repo, capsys):
+def test_json_and_github_formats(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     commit_tree(git_repo, app("shop", {"0001_initial": mig("shop.0000_x")}))
     code, out, _ = run(capsys, "--format", "json")
     assert code == 1
@@ -386,7 +397,9 @@ def test_json_and_github_formats(git_repo, capsys):
     )
 
 
-def test_unreadable_migration_is_one_stderr_line(git_repo, capsys):
+def test_unreadable_migration_is_one_stderr_line(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     commit_tree(git_repo, {**LINEAR, "shop/migrations/0003_bin.py": b"\xff\xfeclass Migration"})
     assert run(capsys) == (
         1,
@@ -396,14 +409,18 @@ def test_unreadable_migration_is_one_stderr_line(git_repo, capsys):
     )
 
 
-def test_outside_a_git_repository_is_an_error(tmp_path, monkeypatch, capsys):
+def test_outside_a_git_repository_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys)
     assert (code, out) == (2, [])
     assert err == f"check-migration-conflicts: error: {tmp_path} is not inside a git repository\n"
 
 
-def test_check_repository_applies_config(git_repo, capsys):
+def test_check_repository_applies_config(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     commit_tree(
         git_repo,
         {
@@ -439,7 +456,9 @@ CONFLICTED_MIGRATION = (
         pytest.param({"shop/migrations/0003_c.py": CONFLICTED_MIGRATION}, id="conflict-markers"),
     ),
 )
-def test_migration_python_reads_or_cannot_parse_is_still_a_node(git_repo, capsys, extra):
+def test_migration_python_reads_or_cannot_parse_is_still_a_node(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], extra: dict[str, str | bytes]
+) -> None:
     commit_tree(
         git_repo,
         {
@@ -453,7 +472,9 @@ def test_migration_python_reads_or_cannot_parse_is_still_a_node(git_repo, capsys
     assert run(capsys) == (0, [], "")
 
 
-def test_conflict_markers_do_not_hide_a_typo_elsewhere(git_repo, capsys):
+def test_conflict_markers_do_not_hide_a_typo_elsewhere(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     commit_tree(
         git_repo,
         {
@@ -623,7 +644,7 @@ REFEREE_CASES = (
 )
 
 
-def _our_verdict(capsys) -> dict[str, object]:
+def _our_verdict(capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
     code, out, _ = run(capsys, "--format", "json")
     findings = json.loads("\n".join(out))
     codes = {f["code"] for f in findings}
@@ -640,7 +661,9 @@ def _our_verdict(capsys) -> dict[str, object]:
 
 @pytest.mark.django
 @pytest.mark.parametrize(("files", "verdict"), REFEREE_CASES)
-def test_verdict_matches_djangos_migration_loader(git_repo, capsys, files, verdict):
+def test_verdict_matches_djangos_migration_loader(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], verdict: object
+) -> None:
     commit_tree(git_repo, files)
     apps = sorted(
         {p.split("/")[0] for p in files if "/migrations/" in p or p.endswith("models.py")}
@@ -665,7 +688,7 @@ def test_verdict_matches_djangos_migration_loader(git_repo, capsys, files, verdi
     assert _our_verdict(capsys) == verdict
 
 
-def test_cat_files_reads_many_objects_in_one_call(git_repo):
+def test_cat_files_reads_many_objects_in_one_call(git_repo: Path) -> None:
     from django_migration_hooks import _git
 
     write(git_repo, {"a.py": "x\n\ny\n", "b.bin": b"\0\n\xff 1 2\n", "empty.py": ""})
@@ -685,7 +708,9 @@ def test_cat_files_reads_many_objects_in_one_call(git_repo):
         _git.cat_files(["a\nb"])
 
 
-def test_run_from_a_subdirectory_reports_paths_relative_to_it(git_repo, capsys, monkeypatch):
+def test_run_from_a_subdirectory_reports_paths_relative_to_it(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     files = app(
         "shop",
         {"0001_initial": mig(), "0002_a": mig("shop.0001_initial"), "0002_b": mig("shop.0001_x")},
@@ -703,7 +728,9 @@ def test_run_from_a_subdirectory_reports_paths_relative_to_it(git_repo, capsys, 
 # --- regressions ---------------------------------------------------------------------------------
 
 
-def test_symlinked_migrations_folder_is_read_at_its_target(git_repo, capsys):
+def test_symlinked_migrations_folder_is_read_at_its_target(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(
         git_repo,
         {
@@ -730,7 +757,9 @@ def test_symlinked_migrations_folder_is_read_at_its_target(git_repo, capsys):
     ]
 
 
-def test_tracked_app_named_build_is_checked(git_repo, capsys):
+def test_tracked_app_named_build_is_checked(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     commit_tree(
         git_repo,
         {

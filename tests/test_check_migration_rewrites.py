@@ -97,6 +97,16 @@ def rm(repo: Path, *paths: str) -> None:
     git(repo, "rm", "-q", *paths)
 
 
+def steps(*changes: Callable[[Path], object]) -> Callable[[Path], None]:
+    """One change made of several, applied in order."""
+
+    def change(repo: Path) -> None:
+        for step in changes:
+            step(repo)
+
+    return change
+
+
 NOOP_CASES = (
     pytest.param(lambda r: None, id="nothing-changed"),
     pytest.param(
@@ -117,8 +127,8 @@ NOOP_CASES = (
         id="comments-formatting-docstring",
     ),
     pytest.param(
-        lambda r: (
-            write(
+        steps(
+            lambda r: write(
                 r,
                 {
                     "shop/migrations/0001_squashed_0002_b.py": mig(
@@ -126,15 +136,15 @@ NOOP_CASES = (
                     )
                 },
             ),
-            rm(r, "shop/migrations/0001_initial.py", "shop/migrations/0002_b.py"),
+            lambda r: rm(r, "shop/migrations/0001_initial.py", "shop/migrations/0002_b.py"),
         ),
         id="replaced-by-squash-deleted",
     ),
     pytest.param(
-        lambda r: (
-            write(r, {"shop/migrations/0004_d.py": mig("shop.0003_c")}),
-            git_commit(r, "add 0004"),
-            edit(
+        steps(
+            lambda r: write(r, {"shop/migrations/0004_d.py": mig("shop.0003_c")}),
+            lambda r: git_commit(r, "add 0004"),
+            lambda r: edit(
                 r, "shop/migrations/0004_d.py", lambda t: t.replace("[]", "[migrations.RunSQL('')]")
             ),
         ),
@@ -147,16 +157,16 @@ NOOP_CASES = (
         id="not-migrations",
     ),
     pytest.param(
-        lambda r: (
-            write(
+        steps(
+            lambda r: write(
                 r,
                 {
                     "pyproject.toml": "[tool.django-migration-hooks.check-migration-rewrites]\n"
                     'allow = ["shop/migrations/0001_*.py", "shop/migrations/0003_c.py"]\n'
                 },
             ),
-            edit(r, "shop/migrations/0001_initial.py", lambda t: t.replace("100", "200")),
-            rm(r, "shop/migrations/0003_c.py"),
+            lambda r: edit(r, "shop/migrations/0001_initial.py", lambda t: t.replace("100", "200")),
+            lambda r: rm(r, "shop/migrations/0003_c.py"),
         ),
         id="allow-list",
     ),
@@ -164,7 +174,9 @@ NOOP_CASES = (
 
 
 @pytest.mark.parametrize("change", NOOP_CASES)
-def test_safe_change_on_a_feature_branch_passes(work, capsys, change):
+def test_safe_change_on_a_feature_branch_passes(
+    work: Path, capsys: pytest.CaptureFixture[str], change: Callable[[Path], object]
+) -> None:
     change(work)
     git(work, "add", "-A")
     assert run(capsys) == (0, [], "")
@@ -217,8 +229,8 @@ FINDING_CASES = (
         id="renamed",
     ),
     pytest.param(
-        lambda r: (
-            write(
+        steps(
+            lambda r: write(
                 r,
                 {
                     "shop/migrations/0001_squashed_0002_b.py": mig(
@@ -226,7 +238,7 @@ FINDING_CASES = (
                     )
                 },
             ),
-            rm(r, "shop/migrations/0001_initial.py", "shop/migrations/0002_b.py"),
+            lambda r: rm(r, "shop/migrations/0001_initial.py", "shop/migrations/0002_b.py"),
         ),
         [
             # git pairs the deleted 0002_b with the new, similar file: a rename
@@ -237,10 +249,12 @@ FINDING_CASES = (
         id="deleted-but-not-replaced",
     ),
     pytest.param(
-        lambda r: (
-            rm(r, "shop/migrations/0001_initial.py", "shop/migrations/0002_b.py"),
-            rm(r, "shop/migrations/0003_c.py"),
-            write(r, {"shop/migrations/0001_initial.py": INITIAL.replace("Item", "Thing")}),
+        steps(
+            lambda r: rm(r, "shop/migrations/0001_initial.py", "shop/migrations/0002_b.py"),
+            lambda r: rm(r, "shop/migrations/0003_c.py"),
+            lambda r: write(
+                r, {"shop/migrations/0001_initial.py": INITIAL.replace("Item", "Thing")}
+            ),
         ),
         [
             "shop/migrations/0001_initial.py:12:18: DMH411 migration `shop.0001_initial` exists on "
@@ -266,7 +280,12 @@ FINDING_CASES = (
 
 
 @pytest.mark.parametrize(("change", "expected"), FINDING_CASES)
-def test_rewritten_shipped_migration_is_reported(work, capsys, change, expected):
+def test_rewritten_shipped_migration_is_reported(
+    work: Path,
+    capsys: pytest.CaptureFixture[str],
+    change: Callable[[Path], object],
+    expected: list[str],
+) -> None:
     change(work)
     git(work, "add", "-A")
     assert run(capsys) == (1, expected, "")
@@ -274,7 +293,9 @@ def test_rewritten_shipped_migration_is_reported(work, capsys, change, expected)
     assert run(capsys) == (1, expected, "")
 
 
-def test_main_moving_on_is_not_a_deletion(work, origin, tmp_path, capsys):
+def test_main_moving_on_is_not_a_deletion(
+    work: Path, origin: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     other = clone(origin, tmp_path / "other")
     write(other, {"shop/migrations/0004_from_main.py": mig("shop.0003_c")})
     git_commit(other, "main moves on")
@@ -285,7 +306,9 @@ def test_main_moving_on_is_not_a_deletion(work, origin, tmp_path, capsys):
     assert run(capsys) == (0, [], "")
 
 
-def test_staged_edit_on_main_without_a_remote(git_repo, capsys):
+def test_staged_edit_on_main_without_a_remote(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(git_repo, BASE_TREE)
     git_commit(git_repo, "base")
     edit(git_repo, "shop/migrations/0002_b.py", lambda t: t.replace("0001_initial", "0001_x"))
@@ -298,7 +321,9 @@ def test_staged_edit_on_main_without_a_remote(git_repo, capsys):
     )
 
 
-def test_pre_push_refs_are_the_range(work, capsys, monkeypatch):
+def test_pre_push_refs_are_the_range(
+    work: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     pushed = git_commit(work, "pushed before")
     edit(work, "shop/migrations/0002_b.py", lambda t: t.replace("0001_initial", "0001_x"))
     edited = git_commit(work, "edit 0002")
@@ -317,7 +342,9 @@ def test_pre_push_refs_are_the_range(work, capsys, monkeypatch):
     assert run(capsys) == (0, [], "")
 
 
-def test_base_option_and_config_choose_the_base(work, capsys):
+def test_base_option_and_config_choose_the_base(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     git(work, "branch", "release", "origin/main")
     edit(work, "shop/migrations/0002_b.py", lambda t: t.replace("0001_initial", "0001_x"))
     git_commit(work, "edit")
@@ -335,7 +362,9 @@ def test_base_option_and_config_choose_the_base(work, capsys):
     assert run(capsys) == (0, [], "")
 
 
-def test_no_base_says_so_once_and_passes(git_repo, capsys):
+def test_no_base_says_so_once_and_passes(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     git(git_repo, "checkout", "-q", "-b", "trunk")
     write(git_repo, BASE_TREE)
     git_commit(git_repo, "base")
@@ -354,12 +383,19 @@ def test_no_base_says_so_once_and_passes(git_repo, capsys):
     )
 
 
-def test_new_repository_without_commits_passes(git_repo, capsys):
+def test_new_repository_without_commits_passes(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     git(git_repo, "branch", "-m", "main")
     assert run(capsys)[0] == 0
 
 
-def test_shallow_clone_without_the_base_passes(origin, tmp_path, monkeypatch, capsys):
+def test_shallow_clone_without_the_base_passes(
+    origin: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     seed = clone(origin, tmp_path / "seed2")
     git(seed, "checkout", "-q", "-b", "feature")
     rm(seed, "shop/migrations/0003_c.py")
@@ -386,7 +422,9 @@ def test_shallow_clone_without_the_base_passes(origin, tmp_path, monkeypatch, ca
     )
 
 
-def test_detached_head_compares_with_the_base(work, capsys):
+def test_detached_head_compares_with_the_base(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rm(work, "shop/migrations/0003_c.py")
     sha = git_commit(work, "delete")
     git(work, "checkout", "-q", "--detach", sha)
@@ -397,7 +435,9 @@ def test_detached_head_compares_with_the_base(work, capsys):
     )
 
 
-def test_noqa_on_the_changed_line_suppresses(work, capsys):
+def test_noqa_on_the_changed_line_suppresses(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     edit(
         work,
         "shop/migrations/0001_initial.py",
@@ -407,7 +447,7 @@ def test_noqa_on_the_changed_line_suppresses(work, capsys):
     assert run(capsys) == (0, [], "")
 
 
-def test_json_format(work, capsys):
+def test_json_format(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rm(work, "shop/migrations/0003_c.py")
     code, out, _ = run(capsys, "--format", "json")
     assert code == 1
@@ -416,7 +456,7 @@ def test_json_format(work, capsys):
     ]
 
 
-def test_bad_allow_pattern_is_an_error(work, capsys):
+def test_bad_allow_pattern_is_an_error(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(
         work,
         {"pyproject.toml": '[tool.django-migration-hooks.check-migration-rewrites]\nallow = "x"\n'},
@@ -426,7 +466,7 @@ def test_bad_allow_pattern_is_an_error(work, capsys):
     assert err.startswith("check-migration-rewrites: error: pyproject.toml: ")
 
 
-def test_check_repository_uses_the_environment(work, monkeypatch):
+def test_check_repository_uses_the_environment(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rm(work, "shop/migrations/0003_c.py")
     assert [f.code for f in check_migration_rewrites.check_repository()] == ["DMH412"]
 
@@ -443,13 +483,15 @@ def test_check_repository_uses_the_environment(work, monkeypatch):
         pytest.param("x = a + b\n", "x = a - b\n", (1, 5), id="operator-has-no-position"),
     ),
 )
-def test_first_difference(old, new, expected):
+def test_first_difference(old: str, new: str, expected: tuple[int, int] | None) -> None:
     import ast
 
     assert first_difference(ast.parse(old), ast.parse(new)) == expected
 
 
-def test_run_from_a_subdirectory_reports_paths_relative_to_it(work, capsys, monkeypatch):
+def test_run_from_a_subdirectory_reports_paths_relative_to_it(
+    work: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     rm(work, "shop/migrations/0003_c.py")
     edit(work, "shop/migrations/0002_b.py", lambda t: t.replace("0001_initial", "0001_x"))
     git(work, "add", "-A")
@@ -464,7 +506,9 @@ def test_run_from_a_subdirectory_reports_paths_relative_to_it(work, capsys, monk
     )
 
 
-def test_noqa_on_the_first_line_of_a_renamed_migration_suppresses(work, capsys):
+def test_noqa_on_the_first_line_of_a_renamed_migration_suppresses(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     git(work, "mv", "shop/migrations/0003_c.py", "shop/migrations/0003_renamed.py")
     edit(work, "shop/migrations/0003_renamed.py", lambda t: "# noqa: DMH412\n" + t)
     git(work, "add", "-A")
@@ -486,13 +530,20 @@ def test_noqa_on_the_first_line_of_a_renamed_migration_suppresses(work, capsys):
         ),
     ),
 )
-def test_formatting_only_u_prefix_and_future_imports_noop(work, capsys, change):
+def test_formatting_only_u_prefix_and_future_imports_noop(
+    work: Path, capsys: pytest.CaptureFixture[str], change: Callable[[str], str]
+) -> None:
     edit(work, "shop/migrations/0001_initial.py", change)
     git(work, "add", "-A")
     assert run(capsys) == (0, [], "")
 
 
-def test_formatting_only_u_prefix_removed_noop(origin, tmp_path, monkeypatch, capsys):
+def test_formatting_only_u_prefix_removed_noop(
+    origin: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     seed = clone(origin, tmp_path / "seed2")
     edit(
         seed,
@@ -529,7 +580,7 @@ def squashed(work: Path, origin: Path) -> Path:
     return work
 
 
-def test_squash_transition_steps_noop(squashed, capsys):
+def test_squash_transition_steps_noop(squashed: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # step 2 (Django docs): delete the replaced files, repoint dependants, drop `replaces`
     rm(squashed, "shop/migrations/0001_initial.py", "shop/migrations/0002_b.py")
     write(
@@ -544,7 +595,9 @@ def test_squash_transition_steps_noop(squashed, capsys):
     assert run(capsys) == (0, [], "")
 
 
-def test_squash_transition_other_edits_are_still_reported(squashed, capsys):
+def test_squash_transition_other_edits_are_still_reported(
+    squashed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # replaces dropped while a replaced file is kept; a dependency moved elsewhere
     rm(squashed, "shop/migrations/0002_b.py")
     write(squashed, {SQUASH: mig(), "shop/migrations/0003_c.py": mig("shop.0001_initial")})
@@ -563,7 +616,9 @@ def test_squash_transition_other_edits_are_still_reported(squashed, capsys):
     )
 
 
-def test_outside_a_git_repository_is_an_error(tmp_path, monkeypatch, capsys):
+def test_outside_a_git_repository_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert run(capsys) == (
         2,

@@ -11,18 +11,22 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from django_migration_hooks import _django
 from django_migration_hooks import check_missing_migrations as hook
 from django_migration_hooks._config import Config, load_config
-from django_migration_hooks._report import unsuppressed
+from django_migration_hooks._report import Finding, unsuppressed
 from django_migration_hooks.check_missing_migrations import main
 from django_migration_hooks.missing.cache import cache_read, cache_write, prune_cache
 from django_migration_hooks.missing.discovery import find_projects, probe
 from django_migration_hooks.missing.findings import findings_from_result
+from django_migration_hooks.missing.once import once_per_run
+from django_migration_hooks.missing.options import HOOK_ID, SCHEMA, options_from
 from django_migration_hooks.missing.relevance import is_relevant
 from django_migration_hooks.missing.runner.dmh_code_cache import file_clock
 from django_migration_hooks.missing.storage import cache_dir
@@ -31,7 +35,7 @@ from tests.conftest import git, git_commit, git_init, run_pre_commit, try_repo, 
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path, monkeypatch):
+def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("PRE_COMMIT", raising=False)
 
@@ -63,7 +67,7 @@ APP_TREE = {
         pytest.param("shop/models.pyi", id="stub"),
     ],
 )
-def test_file_outside_apps_not_relevant(git_repo, path):
+def test_file_outside_apps_not_relevant(git_repo: Path, path: str) -> None:
     write(git_repo, APP_TREE)
     assert is_relevant(path) is False
 
@@ -89,19 +93,23 @@ def test_file_outside_apps_not_relevant(git_repo, path):
         pytest.param("Pipfile.lock", id="pipfile-lock"),
     ],
 )
-def test_file_of_app_settings_or_dependencies_relevant(git_repo, path):
+def test_file_of_app_settings_or_dependencies_relevant(git_repo: Path, path: str) -> None:
     write(git_repo, APP_TREE)
     assert is_relevant(path) is True
 
 
-def test_no_relevant_file_returns_before_discovery(git_repo, capsys):
+def test_no_relevant_file_returns_before_discovery(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # no settings anywhere: a run that got past the filter would fail in django mode
     write(git_repo, APP_TREE)
     assert main(["--mode", "django", "docs/conf.py", "README.md"]) == 0
     assert capsys.readouterr() == ("", "")
 
 
-def test_relevant_file_without_project_django_mode_error(git_repo, capsys):
+def test_relevant_file_without_project_django_mode_error(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(git_repo, APP_TREE)
     assert main(["--mode", "django", "shop/models.py"]) == 2
     assert capsys.readouterr().err == (
@@ -144,7 +152,7 @@ def test_relevant_file_without_project_django_mode_error(git_repo, capsys):
         ),
     ],
 )
-def test_settings_from_entry_point_found(source, expected):
+def test_settings_from_entry_point_found(source: str, expected: str) -> None:
     assert _django.settings_from_python(source) == expected
 
 
@@ -157,7 +165,7 @@ def test_settings_from_entry_point_found(source, expected):
         pytest.param("", id="empty"),
     ],
 )
-def test_settings_from_entry_point_none(source):
+def test_settings_from_entry_point_none(source: str) -> None:
     assert _django.settings_from_python(source) is None
 
 
@@ -176,13 +184,13 @@ def test_settings_from_entry_point_none(source):
         pytest.param("tox.ini", "[pytest]\nDJANGO_SETTINGS_MODULE=proj.settings\n", id="tox"),
     ],
 )
-def test_settings_from_pytest_config_found(git_repo, name, text):
+def test_settings_from_pytest_config_found(git_repo: Path, name: str, text: str) -> None:
     write(git_repo, {name: text, "proj/__init__.py": "", "proj/settings.py": ""})
     assert _django.settings_from_pytest_config(name) == "proj.settings"
     assert _django.discover_projects() == [_django.Project(".", "proj.settings", name, None)]
 
 
-def test_monorepo_projects_discovered(git_repo):
+def test_monorepo_projects_discovered(git_repo: Path) -> None:
     manage = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "{}")\n'
     write(
         git_repo,
@@ -210,7 +218,9 @@ def test_monorepo_projects_discovered(git_repo):
     ]
 
 
-def test_explicit_settings_not_found_error(git_repo, capsys):
+def test_explicit_settings_not_found_error(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(git_repo, {"shop/models.py": ""})
     assert main(["--mode", "django", "--settings", "proj.settings"]) == 2
     assert capsys.readouterr().err == (
@@ -219,16 +229,16 @@ def test_explicit_settings_not_found_error(git_repo, capsys):
     )
 
 
-def test_settings_from_environment_used(git_repo, monkeypatch):
+def test_settings_from_environment_used(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(git_repo, {"src/proj/__init__.py": "", "src/proj/settings.py": ""})
     monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "proj.settings")
-    opts = hook.options_from(None, load_config(hook.HOOK_ID, hook.SCHEMA))
+    opts = options_from(None, load_config(HOOK_ID, SCHEMA))
     assert find_projects(opts) == [
         _django.Project("src", "proj.settings", "DJANGO_SETTINGS_MODULE", None)
     ]
 
 
-def test_configured_projects_used(git_repo):
+def test_configured_projects_used(git_repo: Path) -> None:
     write(
         git_repo,
         {
@@ -241,14 +251,14 @@ def test_configured_projects_used(git_repo):
             'projects = ["a", "b:pb.settings"]\n',
         },
     )
-    opts = hook.options_from(None, load_config(hook.HOOK_ID, hook.SCHEMA))
+    opts = options_from(None, load_config(HOOK_ID, SCHEMA))
     assert find_projects(opts) == [
         _django.Project("a", "pa.s", "a/manage.py", "a/manage.py"),
         _django.Project("b", "pb.settings", "projects", None),
     ]
 
 
-def test_unknown_config_key_error(git_repo, capsys):
+def test_unknown_config_key_error(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(
         git_repo,
         {
@@ -267,7 +277,7 @@ def test_unknown_config_key_error(git_repo, capsys):
 
 
 @pytest.mark.parametrize("value", ["NOEQUALS", "1BAD=x", "=x"])
-def test_bad_env_option_usage_error(value, capsys):
+def test_bad_env_option_usage_error(value: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["--env", value])
     assert exc.value.code == 2
@@ -284,7 +294,7 @@ def _fake_python(path: Path) -> Path:
     return path
 
 
-def test_interpreters_in_discovery_order(git_repo, monkeypatch):
+def test_interpreters_in_discovery_order(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     bin_dir = git_repo.parent / "elsewhere" / "bin"
     _fake_python(bin_dir / "python3")
     _fake_python(git_repo / "backend" / "venv" / "bin" / "python")
@@ -303,12 +313,14 @@ def test_interpreters_in_discovery_order(git_repo, monkeypatch):
     ]
 
 
-def test_poetry_env_name_matches_poetry():
+def test_poetry_env_name_matches_poetry() -> None:
     # Poetry 2's EnvManager.generate_env_name("Shop API", "/srv/shop api/backend")
     assert _django.poetry_env_name("Shop API", "/srv/shop api/backend") == "shop_api-c3pbJCFq"
 
 
-def test_poetry_and_pipenv_environments_discovered(git_repo, monkeypatch):
+def test_poetry_and_pipenv_environments_discovered(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(
         git_repo,
         {
@@ -341,13 +353,15 @@ def test_poetry_and_pipenv_environments_discovered(git_repo, monkeypatch):
     ]
 
 
-def test_explicit_python_only_candidate(git_repo):
+def test_explicit_python_only_candidate(git_repo: Path) -> None:
     assert list(_django.interpreters(".", "/opt/py/bin/python")) == [
         _django.Interpreter("/opt/py/bin/python", "--python", True)
     ]
 
 
-def test_explicit_python_without_django_error(git_repo, capsys):
+def test_explicit_python_without_django_error(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     python = _fake_python(git_repo.parent / "nodjango" / "python")
     write(
         git_repo,
@@ -364,7 +378,9 @@ def test_explicit_python_without_django_error(git_repo, capsys):
     )
 
 
-def test_configured_python_without_django_error(git_repo, capsys):
+def test_configured_python_without_django_error(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _fake_python(git_repo / "tools" / "py")
     write(
         git_repo,
@@ -386,7 +402,7 @@ def test_configured_python_without_django_error(git_repo, capsys):
 # --- mapping the runner's JSON ---------------------------------------------------------------
 
 
-def _result(root: Path) -> dict:
+def _result(root: Path) -> dict[str, Any]:
     return {
         "django": "5.2",
         "command": "django.core",
@@ -452,7 +468,7 @@ def _result(root: Path) -> dict:
     }
 
 
-def test_result_mapped_to_findings(git_repo):
+def test_result_mapped_to_findings(git_repo: Path) -> None:
     fix = "python manage.py makemigrations shop"
     found = findings_from_result(_result(git_repo), manage="manage.py", settings="p.s")
     assert [f.text() for f in sorted(found)] == [
@@ -464,7 +480,7 @@ def test_result_mapped_to_findings(git_repo):
     ]
 
 
-def test_third_party_apps_only_when_asked(git_repo):
+def test_third_party_apps_only_when_asked(git_repo: Path) -> None:
     found = findings_from_result(
         _result(git_repo),
         manage=None,
@@ -478,7 +494,7 @@ def test_third_party_apps_only_when_asked(git_repo):
     ]
 
 
-def test_noqa_on_model_line_suppresses(git_repo):
+def test_noqa_on_model_line_suppresses(git_repo: Path) -> None:
     write(git_repo, {"shop/models.py": "\n" * 6 + "    stock = X()  # noqa: DMH101\n"})
     found = findings_from_result(_result(git_repo), manage="manage.py", settings="p.s")
     kept = unsuppressed(found, Config(), hook._work_tree)
@@ -488,7 +504,7 @@ def test_noqa_on_model_line_suppresses(git_repo):
 # --- cache and repeated invocations ----------------------------------------------------------
 
 
-def test_cache_round_trip(git_repo):
+def test_cache_round_trip(git_repo: Path) -> None:
     assert cache_read("ab" * 32) is None
     cache_write("ab" * 32, {"apps": []})
     assert cache_read("ab" * 32) == {"apps": []}
@@ -496,9 +512,10 @@ def test_cache_round_trip(git_repo):
     assert [p.name for p in directory.iterdir()] == ["ab" * 32 + ".json"]
 
 
-def test_cache_pruned_of_files_unused_for_a_month(git_repo):
+def test_cache_pruned_of_files_unused_for_a_month(git_repo: Path) -> None:
     cache = git_repo.parent / "cache" / "django-migration-hooks"
-    old, recent = [], []
+    old: list[Path] = []
+    recent: list[Path] = []
     for i, part in enumerate(("results/ab", "results/quick/cd", "probes", "code", "pycache/x")):
         for group, age in ((old, 40), (recent, 2)):
             path = cache / part / f"{age}-{i}"
@@ -524,7 +541,7 @@ def tree_digests() -> tuple[str, str]:
         return tree.quick, tree.digest()
 
 
-def test_tree_digest_follows_content(git_repo):
+def test_tree_digest_follows_content(git_repo: Path) -> None:
     write(git_repo, {"shop/models.py": "a = 1\n", ".gitignore": ".env\n", ".env": "X=1\n"})
     git_commit(git_repo)
     first = tree_digests()
@@ -550,7 +567,7 @@ def test_tree_digest_follows_content(git_repo):
     assert len(seen) == 6
 
 
-def test_tree_sees_a_change_after_a_moment(git_repo):
+def test_tree_sees_a_change_after_a_moment(git_repo: Path) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     write(git_repo, {"shop/models.py": "a = 1\n", "shop/extra.py": "b = 1\n"})
@@ -571,7 +588,7 @@ def test_tree_sees_a_change_after_a_moment(git_repo):
             assert tree.changed_since(moment), path
 
 
-def test_tree_digest_follows_a_submodule_commit(git_repo, tmp_path):
+def test_tree_digest_follows_a_submodule_commit(git_repo: Path, tmp_path: Path) -> None:
     library = git_init(tmp_path / "library")
     write(library, {"vendored/models.py": "a = 1\n"})
     first = git_commit(library)
@@ -585,20 +602,20 @@ def test_tree_digest_follows_a_submodule_commit(git_repo, tmp_path):
     assert after[0] == before[0] and after[1] != before[1]
 
 
-def test_chunks_of_one_pre_commit_run_check_once(monkeypatch):
+def test_chunks_of_one_pre_commit_run_check_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PRE_COMMIT", "1")
-    with hook.once_per_run("[]") as (earlier, record):
+    with once_per_run("[]") as (earlier, record):
         assert earlier is None
         record(1)
-    with hook.once_per_run("[]") as (earlier, record):
+    with once_per_run("[]") as (earlier, record):
         assert earlier == 1
-    with hook.once_per_run('["--ignore-app", "x"]') as (earlier, record):
+    with once_per_run('["--ignore-app", "x"]') as (earlier, record):
         assert earlier is None
 
 
-def test_outside_pre_commit_always_checks(monkeypatch):
+def test_outside_pre_commit_always_checks(monkeypatch: pytest.MonkeyPatch) -> None:
     for _ in range(2):
-        with hook.once_per_run("[]") as (earlier, record):
+        with once_per_run("[]") as (earlier, record):
             assert earlier is None
             record(1)
 
@@ -606,14 +623,18 @@ def test_outside_pre_commit_always_checks(monkeypatch):
 # --- static mode -----------------------------------------------------------------------------
 
 
-def test_static_mode_delegates(git_repo, monkeypatch, capsys):
-    calls = []
+def test_static_mode_delegates(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls: list[tuple[list[str], str | None]] = []
 
     class Static:
         @staticmethod
-        def check_static(filenames, base, problems):
+        def check_static(
+            filenames: Sequence[str], base: str | None, problems: list[str]
+        ) -> list[Finding]:
             calls.append((list(filenames), base))
-            return [hook.Finding("shop/models.py", 3, 5, "DMH102", "shop.Product: x")]
+            return [Finding("shop/models.py", 3, 5, "DMH102", "shop.Product: x")]
 
     monkeypatch.setitem(sys.modules, "django_migration_hooks._static_check", Static)
     write(git_repo, {"shop/models.py": ""})
@@ -622,10 +643,14 @@ def test_static_mode_delegates(git_repo, monkeypatch, capsys):
     assert capsys.readouterr().out == "shop/models.py:3:5: DMH102 shop.Product: x\n"
 
 
-def test_auto_mode_without_settings_falls_back_with_notice(git_repo, monkeypatch, capsys):
+def test_auto_mode_without_settings_falls_back_with_notice(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     class Static:
         @staticmethod
-        def check_static(filenames, base, problems):
+        def check_static(
+            filenames: Sequence[str], base: str | None, problems: list[str]
+        ) -> list[Finding]:
             problems.append("shop/models.py: skipped, not valid UTF-8")
             return []
 
@@ -640,10 +665,10 @@ def test_auto_mode_without_settings_falls_back_with_notice(git_repo, monkeypatch
     )
 
 
-def test_rules_cover_both_tiers():
+def test_rules_cover_both_tiers() -> None:
     codes = [rule.code for rule in hook.RULES]
     assert codes == ["DMH101", "DMH102", "DMH103", "DMH104"]  # Django tier: 101, 104
-    assert all(rule.hook == hook.HOOK_ID for rule in hook.RULES)
+    assert all(rule.hook == HOOK_ID for rule in hook.RULES)
 
 
 # --- end to end through the real pre-commit --------------------------------------------------
@@ -682,7 +707,7 @@ E2E_FINDING = (
 
 
 @pytest.fixture(scope="module")
-def django52_venv(tmp_path_factory) -> Path:
+def django52_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import subprocess
 
     venv = tmp_path_factory.mktemp("e2e-django") / "venv"
@@ -704,17 +729,21 @@ def django52_venv(tmp_path_factory) -> Path:
 
 
 @pytest.mark.e2e
-def test_try_repo_discovers_project_venv(consumer, pre_commit_home, hooks_repo, django52_venv):
+def test_try_repo_discovers_project_venv(
+    consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str], django52_venv: Path
+) -> None:
     write(consumer, E2E_PROJECT)
     (consumer / ".venv").symlink_to(django52_venv)
     git_commit(consumer)
-    proc = try_repo(consumer, pre_commit_home, hooks_repo, hook.HOOK_ID)
+    proc = try_repo(consumer, pre_commit_home, hooks_repo, HOOK_ID)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert E2E_FINDING in proc.stdout.splitlines()
 
 
 @pytest.mark.e2e
-def test_config_with_additional_dependencies_uses_hook_env(consumer, pre_commit_home, hooks_repo):
+def test_config_with_additional_dependencies_uses_hook_env(
+    consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str]
+) -> None:
     path, rev = hooks_repo
     write(consumer, E2E_PROJECT)
     write(
@@ -724,7 +753,7 @@ def test_config_with_additional_dependencies_uses_hook_env(consumer, pre_commit_
             f"- repo: {path}\n"
             f"  rev: {rev}\n"
             "  hooks:\n"
-            f"  - id: {hook.HOOK_ID}\n"
+            f"  - id: {HOOK_ID}\n"
             "    args: [--mode, django]\n"
             "    additional_dependencies: [Django==5.2.*]\n",
         },
@@ -761,7 +790,9 @@ def test_config_with_additional_dependencies_uses_hook_env(consumer, pre_commit_
         pytest.param(ValueError("invalid literal"), "", id="other-error"),
     ],
 )
-def test_runner_names_missing_environment_variable(monkeypatch, exc, expected):
+def test_runner_names_missing_environment_variable(
+    monkeypatch: pytest.MonkeyPatch, exc: Exception, expected: str
+) -> None:
     from django_migration_hooks.missing.runner import dmh_failures
 
     for name in ("API_TOKEN", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
@@ -769,7 +800,7 @@ def test_runner_names_missing_environment_variable(monkeypatch, exc, expected):
     assert dmh_failures._missing_variable(exc) == expected
 
 
-def test_probe_remembered_until_the_environment_changes(tmp_path):
+def test_probe_remembered_until_the_environment_changes(tmp_path: Path) -> None:
     # a real interpreter (a virtualenv) with a stand-in Django that counts its imports
     venv = tmp_path / "env"
     made = subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=False)

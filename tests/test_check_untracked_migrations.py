@@ -66,18 +66,20 @@ def project(git_repo: Path) -> Path:
         pytest.param({"node_modules/x/migrations/0001_initial.py": MIGRATION}, id="node-modules"),
     ),
 )
-def test_untracked_noop(project, capsys, files):
+def test_untracked_noop(
+    project: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]
+) -> None:
     write(project, {".gitignore": ".venv/\nenv/\n", **files})
     assert run(capsys) == (0, [], "")
 
 
-def test_staged_migration_is_tracked(project, capsys):
+def test_staged_migration_is_tracked(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(project, {"blog/migrations/0002_post_body.py": MIGRATION})
     git(project, "add", "blog/migrations/0002_post_body.py")
     assert run(capsys) == (0, [], "")
 
 
-def test_untracked_migration(project, capsys):
+def test_untracked_migration(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(project, {"blog/migrations/0002_post_body.py": MIGRATION})
     assert run(capsys) == (
         1,
@@ -89,7 +91,9 @@ def test_untracked_migration(project, capsys):
     )
 
 
-def test_ignored_migration_names_the_rule(project, capsys):
+def test_ignored_migration_names_the_rule(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(
         project,
         {
@@ -108,7 +112,9 @@ def test_ignored_migration_names_the_rule(project, capsys):
     )
 
 
-def test_whole_app_untracked_in_repo_without_commits(git_repo, capsys):
+def test_whole_app_untracked_in_repo_without_commits(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(
         git_repo,
         {
@@ -130,7 +136,9 @@ def test_whole_app_untracked_in_repo_without_commits(git_repo, capsys):
     )
 
 
-def test_migration_without_models_next_to_it_counts_when_it_is_django(project, capsys):
+def test_migration_without_models_next_to_it_counts_when_it_is_django(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(project, {"legacy/migrations/0001_initial.py": MIGRATION})
     assert run(capsys) == (
         1,
@@ -142,7 +150,7 @@ def test_migration_without_models_next_to_it_counts_when_it_is_django(project, c
     )
 
 
-def test_root_app(git_repo, capsys):
+def test_root_app(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(git_repo, {"models.py": MODELS, "migrations/0001_initial.py": MIGRATION})
     git(git_repo, "add", "models.py")
     code, out, _ = run(capsys)
@@ -152,7 +160,7 @@ def test_root_app(git_repo, capsys):
     )
 
 
-def test_config_excludes_a_path(project, capsys):
+def test_config_excludes_a_path(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(
         project,
         {
@@ -163,19 +171,21 @@ def test_config_excludes_a_path(project, capsys):
     assert run(capsys) == (0, [], "")
 
 
-def test_check_repository_for_the_umbrella_command(project):
+def test_check_repository_for_the_umbrella_command(project: Path) -> None:
     write(project, {"blog/migrations/0002_post_body.py": MIGRATION})
     assert [f.path for f in hook.check_repository()] == ["blog/migrations/0002_post_body.py"]
 
 
-def test_outside_a_repository_is_an_error(tmp_path, monkeypatch, capsys):
+def test_outside_a_repository_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys)
     assert (code, out) == (2, [])
     assert err == f"check-untracked-migrations: error: {tmp_path} is not inside a git repository\n"
 
 
-def test_rules_are_documented():
+def test_rules_are_documented() -> None:
     docs = (Path(__file__).parent.parent / "docs" / "hooks.md").read_text()
     assert [r.code for r in hook.RULES] == ["DMH205"]
     assert "#### DMH205 untracked-migration" in docs
@@ -220,20 +230,26 @@ def test_rules_are_documented():
         ),
     ),
 )
-def test_not_project_migrations_noop(project, capsys, files):
+def test_not_project_migrations_noop(
+    project: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str]
+) -> None:
     write(project, files)
     if ".gitignore" in files:
         git(project, "add", ".gitignore")
     assert run(capsys) == (0, [], "")
 
 
-def test_editor_lock_symlink_is_not_a_migration(project, capsys):
+def test_editor_lock_symlink_is_not_a_migration(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (project / "blog" / "migrations" / ".#0002_x.py").symlink_to("user@host.1234:1700000000")
     write(project, {"blog/migrations/~0002_x.py": MIGRATION})
     assert run(capsys) == (0, [], "")
 
 
-def test_tracked_app_named_build_is_checked(git_repo, capsys):
+def test_tracked_app_named_build_is_checked(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     build = {
         "build/__init__.py": "",
         "build/models.py": MODELS,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -8,14 +9,14 @@ from django_migration_hooks.cli import all_rules, main
 from tests.conftest import git, write
 
 
-def test_rules_lists_every_code(capsys):
+def test_rules_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[0] for line in lines] == [rule.code for rule in all_rules()]
     assert any(line.startswith("DMH301  ") for line in lines)
 
 
-def test_explain_known_code(capsys):
+def test_explain_known_code(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", "dmh301"]) == 0
     out = capsys.readouterr().out
     headings = [line for line in out.splitlines() if line.startswith("## ")]
@@ -31,9 +32,12 @@ def test_explain_known_code(capsys):
         "## How to fix",
         "## Known limitations",
     ]
+    # the whole output, byte for byte, is the rule's page as published in docs/rules
+    page = Path(__file__).parent.parent / "docs" / "rules" / "DMH301.md"
+    assert out == page.read_text(encoding="utf-8")
 
 
-def test_explain_unknown_code_exit_2(capsys):
+def test_explain_unknown_code_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", "DMH999"]) == 2
     assert capsys.readouterr().err == (
         "django-migration-hooks: error: unknown code 'DMH999'; `django-migration-hooks rules` "
@@ -41,27 +45,29 @@ def test_explain_unknown_code_exit_2(capsys):
     )
 
 
-def test_check_outside_git_exit_2(tmp_path, capsys):
+def test_check_outside_git_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(tmp_path)]) == 2
     assert capsys.readouterr().err == (
         f"django-migration-hooks: error: {tmp_path} is not inside a git repository\n"
     )
 
 
-def test_check_missing_dir_exit_2(tmp_path, capsys):
+def test_check_missing_dir_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(tmp_path / "nope")]) == 2
     assert capsys.readouterr().err == (
         f"django-migration-hooks: error: {tmp_path / 'nope'}: not a directory\n"
     )
 
 
-def test_no_command_is_usage_error(capsys):
+def test_no_command_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as excinfo:
         main([])
     assert excinfo.value.code == 2
 
 
-def test_check_unreadable_deploy_file_fails(git_repo, capsys):
+def test_check_unreadable_deploy_file_fails(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(git_repo, {"Procfile": b"release: python manage.py makemigrations \xff\n"})
     git(git_repo, "add", "-A")
     assert main(["check"]) == 1
@@ -69,7 +75,9 @@ def test_check_unreadable_deploy_file_fails(git_repo, capsys):
     assert "check-deploy-makemigrations: Procfile: skipped, not valid UTF-8\n" in err
 
 
-def test_check_example_project_reports_every_mistake(git_repo, capsys):
+def test_check_example_project_reports_every_mistake(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(
         git_repo,
         {

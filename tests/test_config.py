@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from django_migration_hooks._config import load_config
@@ -9,19 +11,19 @@ SCHEMA = {"python": "str", "strict": "bool", "apps": "list[str]", "env": "dict[s
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
 
-def test_no_pyproject_defaults(project):
+def test_no_pyproject_defaults(project: Path) -> None:
     config = load_config("check-missing-migrations", SCHEMA)
     assert config.exclude == ()
     assert config.ignore == frozenset()
     assert config.options == {}
 
 
-def test_global_and_hook_options_merge(project):
+def test_global_and_hook_options_merge(project: Path) -> None:
     (project / "pyproject.toml").write_text(
         "[tool.django-migration-hooks]\n"
         'exclude = ["legacy/**"]\n'
@@ -44,7 +46,7 @@ def test_global_and_hook_options_merge(project):
     assert config.get("apps", []) == []
 
 
-def test_keep_drops_ignored_codes_and_excluded_paths(project):
+def test_keep_drops_ignored_codes_and_excluded_paths(project: Path) -> None:
     (project / "pyproject.toml").write_text(
         '[tool.django-migration-hooks]\nexclude = ["legacy/"]\nignore = ["DMH204"]\n'
     )
@@ -58,7 +60,7 @@ def test_keep_drops_ignored_codes_and_excluded_paths(project):
     assert config.keep(findings) == [kept]
 
 
-def test_other_hook_tables_are_not_validated_here(project):
+def test_other_hook_tables_are_not_validated_here(project: Path) -> None:
     (project / "pyproject.toml").write_text(
         "[tool.django-migration-hooks.check-migration-rewrites]\nallow = ['x']\n"
     )
@@ -107,14 +109,14 @@ def test_other_hook_tables_are_not_validated_here(project):
         ),
     ],
 )
-def test_bad_config_clear_error(project, toml, message):
+def test_bad_config_clear_error(project: Path, toml: str, message: str) -> None:
     (project / "pyproject.toml").write_text(toml)
     with pytest.raises(HookError) as excinfo:
         load_config("check-missing-migrations", SCHEMA)
     assert str(excinfo.value) == message
 
 
-def test_non_utf8_pyproject_clear_error(project):
+def test_non_utf8_pyproject_clear_error(project: Path) -> None:
     (project / "pyproject.toml").write_bytes(b"x = '\xff'\n")
     with pytest.raises(HookError, match=r"^pyproject.toml: invalid TOML: "):
         load_config(None, {})

@@ -155,7 +155,7 @@ def pycache(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path, monkeypatch, pycache):
+def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pycache: str) -> None:
     # the hook keeps bytecode under $XDG_CACHE_HOME/django-migration-hooks/pycache: share it
     cache = tmp_path / "cache" / "django-migration-hooks"
     cache.mkdir(parents=True)
@@ -167,7 +167,9 @@ def _isolated_cache(tmp_path, monkeypatch, pycache):
 
 
 @pytest.fixture(scope="session", params=sorted(VERSIONS))
-def django_env(request, tmp_path_factory) -> tuple[str, Path, Path]:
+def django_env(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, Path, Path]:
     """(version, python, template project with migrations made by that version)."""
     version = request.param
     base = tmp_path_factory.mktemp(f"django{version.replace('.', '')}")
@@ -408,7 +410,12 @@ FINDING_EDITS = [
 ]
 
 
-def test_clean_project_noop(django_env, tmp_path, capsys, monkeypatch):
+def test_clean_project_noop(
+    django_env: tuple[str, Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _, python, template = django_env
     repo = make_repo(tmp_path, template)
     monkeypatch.chdir(repo)
@@ -417,7 +424,15 @@ def test_clean_project_noop(django_env, tmp_path, capsys, monkeypatch):
 
 
 @pytest.mark.parametrize(("path", "old", "new"), NOOP_EDITS)
-def test_edit_needing_no_migration_noop(django_env, tmp_path, capsys, path, old, new, monkeypatch):
+def test_edit_needing_no_migration_noop(
+    django_env: tuple[str, Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    path: str,
+    old: str,
+    new: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _, python, template = django_env
     repo = make_repo(tmp_path, template)
     edit(repo, path, old, new)
@@ -429,8 +444,15 @@ def test_edit_needing_no_migration_noop(django_env, tmp_path, capsys, path, old,
 
 @pytest.mark.parametrize(("path", "old", "new", "expected"), FINDING_EDITS)
 def test_edit_needing_migration_finding(
-    django_env, tmp_path, capsys, path, old, new, expected, monkeypatch
-):
+    django_env: tuple[str, Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    path: str,
+    old: str,
+    new: str,
+    expected: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _, python, template = django_env
     repo = make_repo(tmp_path, template)
     edit(repo, path, old, new)
@@ -441,7 +463,12 @@ def test_edit_needing_migration_finding(
     assert (out.splitlines(), err) == (expected, "")
 
 
-def test_merge_needed_finding(django_env, tmp_path, capsys, monkeypatch):
+def test_merge_needed_finding(
+    django_env: tuple[str, Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _, python, template = django_env
     repo = make_repo(tmp_path, template)
     migration = textwrap.dedent(
@@ -502,8 +529,14 @@ class Command(BaseCommand):
     ],
 )
 def test_project_makemigrations_command_decides(
-    django_env, tmp_path, capsys, old, new, verdict, monkeypatch
-):
+    django_env: tuple[str, Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    old: str,
+    new: str,
+    verdict: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _, python, template = django_env
     repo = make_repo(tmp_path, template)
     write(
@@ -540,7 +573,12 @@ class Command(BaseCommand):
 """
 
 
-def test_django_52_autodetector_attribute_honoured(django_env, tmp_path, capsys, monkeypatch):
+def test_django_52_autodetector_attribute_honoured(
+    django_env: tuple[str, Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     version, python, template = django_env
     if version != "5.2":
         pytest.skip("Command.autodetector exists from Django 5.2")
@@ -579,7 +617,12 @@ def test_django_52_autodetector_attribute_honoured(django_env, tmp_path, capsys,
     assert capsys.readouterr() == ("", "")
 
 
-def test_settings_needing_env_var_error_then_placeholder(django_env, tmp_path, capsys, monkeypatch):
+def test_settings_needing_env_var_error_then_placeholder(
+    django_env: tuple[str, Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _, python, template = django_env
     repo = make_repo(tmp_path, template)
     edit(
@@ -610,7 +653,12 @@ def test_settings_needing_env_var_error_then_placeholder(django_env, tmp_path, c
     assert capsys.readouterr() == ("", "")
 
 
-def test_syntax_error_in_models_error(django_env, tmp_path, capsys, monkeypatch):
+def test_syntax_error_in_models_error(
+    django_env: tuple[str, Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _, python, template = django_env
     repo = make_repo(tmp_path, template)
     edit(
@@ -629,7 +677,13 @@ def test_syntax_error_in_models_error(django_env, tmp_path, capsys, monkeypatch)
 
 
 @pytest.mark.parametrize("api_tracked", [True, False], ids=["tracked", "untracked"])
-def test_monorepo_two_projects_findings(django_env, tmp_path, capsys, monkeypatch, api_tracked):
+def test_monorepo_two_projects_findings(
+    django_env: tuple[str, Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    api_tracked: bool,
+) -> None:
     # Django starts for tracked projects before git lists untracked files; an untracked
     # project's manage.py then adds a run.
     _, python, template = django_env
@@ -653,7 +707,12 @@ def test_monorepo_two_projects_findings(django_env, tmp_path, capsys, monkeypatc
     ]
 
 
-def test_repeat_run_uses_cache(django_env, tmp_path, capsys, monkeypatch):
+def test_repeat_run_uses_cache(
+    django_env: tuple[str, Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _, python, template = django_env
     repo = make_repo(tmp_path, template)
     edit(repo, "shop/models.py", "max_length=100,", "max_length=120,")
@@ -679,7 +738,12 @@ def test_repeat_run_uses_cache(django_env, tmp_path, capsys, monkeypatch):
     assert len(list((tmp_path / "cache").rglob("results/*/*.json"))) == 2
 
 
-def test_helper_modules_the_check_imported_are_relevant(django_env, tmp_path, capsys, monkeypatch):
+def test_helper_modules_the_check_imported_are_relevant(
+    django_env: tuple[str, Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # choices kept in a plain package (no app): a commit touching only it can need a migration
     _, python, template = django_env
     source = tmp_path / "source"
@@ -720,7 +784,12 @@ def test_helper_modules_the_check_imported_are_relevant(django_env, tmp_path, ca
     ]
 
 
-def test_discovers_project_venv(django_env, tmp_path, capsys, monkeypatch):
+def test_discovers_project_venv(
+    django_env: tuple[str, Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _, python, template = django_env
     repo = make_repo(tmp_path, template)
     (repo / ".venv").symlink_to(python.parent.parent)
@@ -766,8 +835,11 @@ class Migration(migrations.Migration):
 
 
 def test_migration_modules_get_the_import_systems_attributes(
-    django_env, tmp_path, capsys, monkeypatch
-):
+    django_env: tuple[str, Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _, python, template = django_env
     repo = make_repo(tmp_path, template)
     write(
@@ -785,8 +857,8 @@ def test_migration_modules_get_the_import_systems_attributes(
     # every migration module ran from the hook's code cache
     (cache_file,) = (tmp_path / "cache" / "django-migration-hooks" / "code").iterdir()
     project = repo.resolve()
-    cached = {Path(path) for path in code_cache_entries(cache_file)}
-    cached = {path.relative_to(project).as_posix() for path in cached if project in path.parents}
+    entries = {Path(path) for path in code_cache_entries(cache_file)}
+    cached = {path.relative_to(project).as_posix() for path in entries if project in path.parents}
     assert cached == {
         "accounts/migrations/0001_initial.py",
         "shop/migrations/0001_initial.py",
@@ -795,7 +867,9 @@ def test_migration_modules_get_the_import_systems_attributes(
     }
 
 
-def test_migration_code_cache_leaves_out_sources_changed_during_the_run(tmp_path, monkeypatch):
+def test_migration_code_cache_leaves_out_sources_changed_during_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from django_migration_hooks.missing.runner.dmh_code_cache import _MigrationImporter
 
     write(tmp_path, {"racy_app/__init__.py": "", "racy_app/migrations/__init__.py": ""})
@@ -816,7 +890,12 @@ def test_migration_code_cache_leaves_out_sources_changed_during_the_run(tmp_path
     assert [Path(p).name for p in code_cache_entries(cache_file)] == ["m_before.py"]
 
 
-def test_migration_import_error_names_the_migration(django_env, tmp_path, capsys, monkeypatch):
+def test_migration_import_error_names_the_migration(
+    django_env: tuple[str, Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _, python, template = django_env
     repo = make_repo(tmp_path, template)
     write(
@@ -835,7 +914,12 @@ def test_migration_import_error_names_the_migration(django_env, tmp_path, capsys
     )
 
 
-def test_migration_code_cache_follows_same_size_edits(django_env, tmp_path, capsys, monkeypatch):
+def test_migration_code_cache_follows_same_size_edits(
+    django_env: tuple[str, Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _, python, template = django_env
     repo = make_repo(tmp_path, template)
     monkeypatch.chdir(repo)
@@ -868,7 +952,13 @@ def test_migration_code_cache_follows_same_size_edits(django_env, tmp_path, caps
 
 
 @pytest.mark.parametrize("how", ["--project", "--settings"])
-def test_explicit_untracked_project(django_env, tmp_path, capsys, monkeypatch, how):
+def test_explicit_untracked_project(
+    django_env: tuple[str, Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    how: str,
+) -> None:
     _, python, template = django_env
     repo = git_init(tmp_path / "repo")
     write(repo, {"README.md": "x\n"})
@@ -910,7 +1000,12 @@ sys.path_importer_cache.clear()
 """
 
 
-def test_import_hook_rewriting_migrations_honoured(django_env, tmp_path, capsys, monkeypatch):
+def test_import_hook_rewriting_migrations_honoured(
+    django_env: tuple[str, Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _, python, template = django_env
     repo = make_repo(tmp_path, template)
     settings = repo / "proj" / "settings.py"

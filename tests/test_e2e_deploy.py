@@ -98,7 +98,9 @@ def assert_every_kind_reported(output: str) -> None:
     assert len(found) == len(MINE) + len(THEIRS)
 
 
-def test_try_repo_every_file_kind_reaches_the_hook(consumer, pre_commit_home, hooks_repo):
+def test_try_repo_every_file_kind_reaches_the_hook(
+    consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str]
+) -> None:
     make_consumer(consumer)
     proc = try_repo(consumer, pre_commit_home, hooks_repo, HOOK)
     assert proc.returncode == 1, proc.stdout + proc.stderr
@@ -109,7 +111,9 @@ def test_try_repo_every_file_kind_reaches_the_hook(consumer, pre_commit_home, ho
     )
 
 
-def test_try_repo_clean_consumer_passes(consumer, pre_commit_home, hooks_repo):
+def test_try_repo_clean_consumer_passes(
+    consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str]
+) -> None:
     write(
         consumer,
         {
@@ -143,7 +147,9 @@ def config(hooks_repo: tuple[Path, str], args: str) -> str:
     )
 
 
-def test_real_config_with_args(consumer, pre_commit_home, hooks_repo):
+def test_real_config_with_args(
+    consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str]
+) -> None:
     make_consumer(consumer)
     write(consumer, {".pre-commit-config.yaml": config(hooks_repo, "[--format=github]")})
     git(consumer, "add", "-A")
@@ -158,7 +164,9 @@ def test_real_config_with_args(consumer, pre_commit_home, hooks_repo):
     assert not any(".pre-commit-config.yaml" in line for line in annotations)
 
 
-def test_prek_runs_the_same_config(consumer, pre_commit_home, hooks_repo, tmp_path):
+def test_prek_runs_the_same_config(
+    consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str], tmp_path: Path
+) -> None:
     prek = BIN / "prek"
     if not prek.exists():
         pytest.skip("prek is not installed in this environment")
@@ -179,7 +187,9 @@ def test_prek_runs_the_same_config(consumer, pre_commit_home, hooks_repo, tmp_pa
     shutil.rmtree(tmp_path / "prek-home", ignore_errors=True)
 
 
-def test_commit_wiring_a_dev_target_into_release_is_caught(consumer, pre_commit_home, hooks_repo):
+def test_commit_wiring_a_dev_target_into_release_is_caught(
+    consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str]
+) -> None:
     write(
         consumer,
         {

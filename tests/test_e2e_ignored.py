@@ -46,7 +46,9 @@ def lines(proc: subprocess.CompletedProcess[str]) -> list[str]:
     return proc.stdout.splitlines()
 
 
-def test_try_repo_ignored_migrations_in_repo_without_commits(consumer, pre_commit_home, hooks_repo):
+def test_try_repo_ignored_migrations_in_repo_without_commits(
+    consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str]
+) -> None:
     write(consumer, {**project(), ".gitignore": "*.pyc\nmigrations/\n"})
     git(consumer, "add", "-A")
     proc = try_repo(consumer, pre_commit_home, hooks_repo, "check-ignored-migrations")
@@ -61,7 +63,9 @@ def test_try_repo_ignored_migrations_in_repo_without_commits(consumer, pre_commi
     ) in out
 
 
-def test_try_repo_untracked_ignored_migration(consumer, pre_commit_home, hooks_repo):
+def test_try_repo_untracked_ignored_migration(
+    consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str]
+) -> None:
     write(consumer, {**project(), ".git/info/exclude": "0002_*.py\n"})
     git(consumer, "add", "-A")
     write(consumer, {"blog/migrations/0002_post_body.py": MIGRATION})
@@ -75,8 +79,8 @@ def test_try_repo_untracked_ignored_migration(consumer, pre_commit_home, hooks_r
 
 
 def test_commit_time_with_staged_models_and_untracked_migration(
-    consumer, pre_commit_home, hooks_repo
-):
+    consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str]
+) -> None:
     write(consumer, {**project(), ".pre-commit-config.yaml": config(hooks_repo)})
     git_commit(consumer, "initial")
     write(
@@ -116,7 +120,9 @@ def test_commit_time_with_staged_models_and_untracked_migration(
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_detached_head_dockerignore(consumer, pre_commit_home, hooks_repo):
+def test_detached_head_dockerignore(
+    consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str]
+) -> None:
     write(
         consumer,
         {
@@ -136,7 +142,9 @@ def test_detached_head_dockerignore(consumer, pre_commit_home, hooks_repo):
     ) in lines(proc)
 
 
-def test_worktree_with_spaces_and_non_ascii(consumer, pre_commit_home, hooks_repo, tmp_path):
+def test_worktree_with_spaces_and_non_ascii(
+    consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str], tmp_path: Path
+) -> None:
     write(consumer, {**project("web app/café"), ".pre-commit-config.yaml": config(hooks_repo)})
     git_commit(consumer, "initial")
     worktree = tmp_path / "wörk tree"
@@ -165,7 +173,9 @@ def test_worktree_with_spaces_and_non_ascii(consumer, pre_commit_home, hooks_rep
     ) in out
 
 
-def test_submodule(consumer, pre_commit_home, hooks_repo, tmp_path):
+def test_submodule(
+    consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str], tmp_path: Path
+) -> None:
     library = git_init(tmp_path / "library")
     write(library, {**project("shop"), ".gitignore": "*/migrations/*.py\n"})
     git(library, "add", "-f", "-A")

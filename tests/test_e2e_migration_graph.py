@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -31,7 +32,9 @@ SHOP = {
 }
 
 
-def test_try_repo_conflicts_clean(consumer, pre_commit_home, hooks_repo):
+def test_try_repo_conflicts_clean(
+    consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str]
+) -> None:
     write(consumer, SHOP)
     git(consumer, "add", "-A")
     proc = try_repo(consumer, pre_commit_home, hooks_repo, "check-migration-conflicts")
@@ -40,7 +43,9 @@ def test_try_repo_conflicts_clean(consumer, pre_commit_home, hooks_repo):
     assert "Passed" in proc.stdout
 
 
-def test_try_repo_conflicts_reports_two_leaves(consumer, pre_commit_home, hooks_repo):
+def test_try_repo_conflicts_reports_two_leaves(
+    consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str]
+) -> None:
     write(consumer, {**SHOP, "shop/migrations/0002_c.py": mig("shop.0001_initial")})
     git(consumer, "add", "-A")
     proc = try_repo(consumer, pre_commit_home, hooks_repo, "check-migration-conflicts")
@@ -56,7 +61,9 @@ def test_try_repo_conflicts_reports_two_leaves(consumer, pre_commit_home, hooks_
     assert sum(" DMH401 " in line for line in lines) == 2
 
 
-def test_pre_push_rejects_a_rewritten_migration(tmp_path, pre_commit_home, hooks_repo):
+def test_pre_push_rejects_a_rewritten_migration(
+    tmp_path: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str]
+) -> None:
     path, rev = hooks_repo
     origin = tmp_path / "origin.git"
     git(tmp_path, "-c", "init.defaultBranch=main", "init", "-q", "--bare", str(origin))
@@ -112,7 +119,9 @@ def test_pre_push_rejects_a_rewritten_migration(tmp_path, pre_commit_home, hooks
     assert git(work, "rev-parse", "origin/feature") != git(work, "rev-parse", "feature")
 
 
-def test_run_with_from_and_to_refs(consumer, pre_commit_home, hooks_repo):
+def test_run_with_from_and_to_refs(
+    consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str]
+) -> None:
     path, rev = hooks_repo
     write(
         consumer,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import git, git_commit, run_pre_commit, write
@@ -19,7 +21,9 @@ PROJECT = {
 FIX = "(fix: python manage.py makemigrations shop)"
 
 
-def test_static_tier_without_django_in_the_hook_env(consumer, pre_commit_home, hooks_repo):
+def test_static_tier_without_django_in_the_hook_env(
+    consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str]
+) -> None:
     path, rev = hooks_repo
     write(consumer, PROJECT)
     write(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 
@@ -11,7 +11,7 @@ MIGRATION = "app/migrations/0001_initial.py"
 INIT = "app/migrations/__init__.py"
 
 
-def reader(files: dict[str, str]):  # type: ignore[no-untyped-def]
+def reader(files: dict[str, str]) -> Callable[[str], Sequence[str] | None]:
     def read(path: str) -> Sequence[str] | None:
         text = files.get(path)
         return None if text is None else text.splitlines()

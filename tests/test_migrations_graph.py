@@ -49,7 +49,7 @@ def migration(
 # --- parsing ------------------------------------------------------------------------------------
 
 
-def test_generated_migration_fields_are_read():
+def test_generated_migration_fields_are_read() -> None:
     parsed = parse_migration(
         "shop/migrations/0002_order.py",
         source(
@@ -98,7 +98,9 @@ def test_generated_migration_fields_are_read():
         pytest.param("accounts.User", ("accounts", "__first__"), id="custom-user-model"),
     ),
 )
-def test_swappable_dependency_resolves_the_setting(setting_value, expected):
+def test_swappable_dependency_resolves_the_setting(
+    setting_value: str | None, expected: tuple[str, str]
+) -> None:
     swappable = {"AUTH_USER_MODEL": setting_value} if setting_value else {}
     parsed = parse_migration(
         "shop/migrations/0001_initial.py",
@@ -114,7 +116,7 @@ def test_swappable_dependency_resolves_the_setting(setting_value, expected):
     assert parsed.dependencies == (expected,)
 
 
-def test_unknown_swappable_setting_has_no_app():
+def test_unknown_swappable_setting_has_no_app() -> None:
     parsed = parse_migration(
         "shop/migrations/0001_initial.py",
         source(
@@ -143,14 +145,14 @@ def test_unknown_swappable_setting_has_no_app():
         pytest.param(b"\0\0", id="null-bytes"),
     ),
 )
-def test_not_a_migration_is_none(text):
+def test_not_a_migration_is_none(text: str | bytes) -> None:
     assert parse_migration("shop/migrations/0001_x.py", text) is None
     assert (
         scan_migration("shop/migrations/0001_x.py", text if isinstance(text, str) else "") is None
     )
 
 
-def test_syntax_error_elsewhere_is_only_seen_by_the_full_parse():
+def test_syntax_error_elsewhere_is_only_seen_by_the_full_parse() -> None:
     text = (
         'class Migration(migrations.Migration):\n    dependencies = [("a", "0001_x")]\n    x = (\n'
     )
@@ -160,7 +162,7 @@ def test_syntax_error_elsewhere_is_only_seen_by_the_full_parse():
     assert scanned.dependencies == (("a", "0001_x"),)
 
 
-def test_custom_base_class_and_last_definition_win():
+def test_custom_base_class_and_last_definition_win() -> None:
     parsed = parse_migration(
         "shop/migrations/0002_x.py",
         source(
@@ -181,7 +183,7 @@ def test_custom_base_class_and_last_definition_win():
     assert (parsed.initial, parsed.atomic) == (None, None)
 
 
-def test_app_label_comes_from_the_folder_unless_given():
+def test_app_label_comes_from_the_folder_unless_given() -> None:
     text = "class Migration:\n    pass\n"
     assert parse_migration("src/shop/migrations/0001_a.py", text).app_label == "shop"  # type: ignore[union-attr]
     assert parse_migration("migrations/0001_a.py", text).app_label == "app"  # type: ignore[union-attr]
@@ -340,7 +342,7 @@ SCAN_CASES = (
 
 
 @pytest.mark.parametrize("body", SCAN_CASES)
-def test_scan_reads_the_same_graph_fields_as_parse(body):
+def test_scan_reads_the_same_graph_fields_as_parse(body: str) -> None:
     text = source(body)
     path = "shop/migrations/0005_x.py"
     settings = {"AUTH_USER_MODEL": "accounts.User"}
@@ -351,7 +353,7 @@ def test_scan_reads_the_same_graph_fields_as_parse(body):
     assert scanned._replace(operations=(), tree=None) == parsed._replace(operations=(), tree=None)
 
 
-def test_scan_skips_the_full_parse_for_generated_files():
+def test_scan_skips_the_full_parse_for_generated_files() -> None:
     text = source(
         """
         class Migration(migrations.Migration):
@@ -379,11 +381,11 @@ def test_scan_skips_the_full_parse_for_generated_files():
         pytest.param("shop/migrations/0001.x.py", False, id="dotted-name"),
     ),
 )
-def test_is_migration_path(path, expected):
+def test_is_migration_path(path: str, expected: bool) -> None:
     assert is_migration_path(path) is expected
 
 
-def test_find_migration_files_keeps_django_apps_only(git_repo: Path):
+def test_find_migration_files_keeps_django_apps_only(git_repo: Path) -> None:
     files = {
         "shop/__init__.py": "",
         "shop/apps.py": "from django.apps import AppConfig\n\nclass ShopConfig(AppConfig):\n"
@@ -401,7 +403,7 @@ def test_find_migration_files_keeps_django_apps_only(git_repo: Path):
     assert find_migration_files(files) == ["shop/migrations/0001_initial.py"]
 
 
-def test_read_settings_finds_swappable_values(git_repo: Path):
+def test_read_settings_finds_swappable_values(git_repo: Path) -> None:
     files = {
         "project/settings/base.py": 'AUTH_USER_MODEL = "accounts.User"\nDEBUG = False\n',
         "project/settings/prod.py": 'from .base import *\nOTHER_MODEL = "a.B"\n',
@@ -415,7 +417,7 @@ def test_read_settings_finds_swappable_values(git_repo: Path):
 # --- the graph ----------------------------------------------------------------------------------
 
 
-def test_linear_history_has_one_leaf():
+def test_linear_history_has_one_leaf() -> None:
     graph = Graph(
         [
             migration("shop", "0001_initial"),
@@ -431,7 +433,7 @@ def test_linear_history_has_one_leaf():
     assert graph.ordered() == [("shop", "0001_initial"), ("shop", "0002_b"), ("shop", "0003_c")]
 
 
-def test_two_children_of_one_parent_conflict():
+def test_two_children_of_one_parent_conflict() -> None:
     graph = Graph(
         [
             migration("shop", "0001_initial"),
@@ -445,7 +447,7 @@ def test_two_children_of_one_parent_conflict():
     assert graph.common_parent([("shop", "0003_a"), ("shop", "0004_c")]) == ("shop", "0002_b")
 
 
-def test_merge_migration_resolves_the_conflict():
+def test_merge_migration_resolves_the_conflict() -> None:
     graph = Graph(
         [
             migration("shop", "0001_initial"),
@@ -457,7 +459,7 @@ def test_merge_migration_resolves_the_conflict():
     assert graph.conflicts() == {}
 
 
-def test_cross_app_child_does_not_make_a_leaf():
+def test_cross_app_child_does_not_make_a_leaf() -> None:
     graph = Graph(
         [
             migration("shop", "0001_initial"),
@@ -469,7 +471,7 @@ def test_cross_app_child_does_not_make_a_leaf():
     assert graph.conflicts() == {}
 
 
-def test_squashed_migration_replaces_existing_files():
+def test_squashed_migration_replaces_existing_files() -> None:
     graph = Graph(
         [
             migration("shop", "0001_initial"),
@@ -498,7 +500,7 @@ def test_squashed_migration_replaces_existing_files():
     assert graph.missing == []
 
 
-def test_squashed_migration_satisfies_dependencies_on_deleted_files():
+def test_squashed_migration_satisfies_dependencies_on_deleted_files() -> None:
     graph = Graph(
         [
             migration(
@@ -513,7 +515,7 @@ def test_squashed_migration_satisfies_dependencies_on_deleted_files():
     assert graph.leaf_nodes() == [("shop", "0003_c")]
 
 
-def test_first_and_latest_resolve_to_the_other_apps_nodes():
+def test_first_and_latest_resolve_to_the_other_apps_nodes() -> None:
     graph = Graph(
         [
             migration("shop", "0001_initial"),
@@ -529,7 +531,7 @@ def test_first_and_latest_resolve_to_the_other_apps_nodes():
     assert graph.missing == []
 
 
-def test_run_before_makes_the_other_migration_depend_on_this_one():
+def test_run_before_makes_the_other_migration_depend_on_this_one() -> None:
     graph = Graph(
         [
             migration("shop", "0001_initial"),
@@ -539,7 +541,7 @@ def test_run_before_makes_the_other_migration_depend_on_this_one():
     assert graph.parents[("shop", "0001_initial")] == {("billing", "0001_initial")}
 
 
-def test_missing_dependencies_are_reported_and_external_apps_ignored():
+def test_missing_dependencies_are_reported_and_external_apps_ignored() -> None:
     graph = Graph(
         [
             migration("shop", "0001_initial", (("contenttypes", "0002_remove_content_type_name"),)),
@@ -557,7 +559,7 @@ def test_missing_dependencies_are_reported_and_external_apps_ignored():
     assert graph.conflicts() == {"shop": [("shop", "0001_initial"), ("shop", "0003_c")]}
 
 
-def test_cycles_across_apps_are_found():
+def test_cycles_across_apps_are_found() -> None:
     graph = Graph(
         [
             migration("shop", "0001_initial", (("billing", "0001_initial"),)),
@@ -573,8 +575,8 @@ def test_cycles_across_apps_are_found():
     assert graph.ordered()[0] == ("ok", "0001_initial")
 
 
-def test_load_graph_reads_the_working_tree(git_repo: Path):
-    files = {
+def test_load_graph_reads_the_working_tree(git_repo: Path) -> None:
+    files: dict[str, str | bytes] = {
         "project/settings.py": 'AUTH_USER_MODEL = "accounts.User"\n',
         "accounts/__init__.py": "",
         "accounts/models.py": "from django.db import models\n",

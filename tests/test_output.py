@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -114,11 +115,11 @@ def test_summary_counts_files_and_fixes() -> None:
     assert summary([two]) == "1 finding in 1 file"
 
 
-def sarif_of(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
+def sarif_of(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
     code = deploy.main(["--format", "sarif", *argv, "Procfile"])
     out = capsys.readouterr().out
     assert code == 1
-    data: dict[str, object] = json.loads(out)
+    data: dict[str, Any] = json.loads(out)
     return data
 
 
@@ -135,7 +136,7 @@ def test_sarif_validates_against_the_official_schema(
 def test_sarif_results_and_rule_metadata(
     procfile: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (run_,) = sarif_of(capsys)["runs"]  # type: ignore[misc]
+    (run_,) = sarif_of(capsys)["runs"]
     rules = {rule["id"]: rule for rule in run_["tool"]["driver"]["rules"]}
     results = [
         (r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]["region"])

@@ -30,7 +30,7 @@ B = Finding("a/Dockerfile", 7, 5, "DMH301", "`makemigrations` runs at build")
         pytest.param("x", None, id="plain"),
     ],
 )
-def test_noqa_codes(line, expected):
+def test_noqa_codes(line: str, expected: frozenset[str] | None) -> None:
     assert noqa_codes(line) == expected
 
 
@@ -46,23 +46,23 @@ def test_noqa_codes(line, expected):
         ("web: x", False),
     ],
 )
-def test_is_suppressed(line, suppressed):
+def test_is_suppressed(line: str, suppressed: bool) -> None:
     finding = Finding("Procfile", 2, 1, "DMH301", "m")
     assert is_suppressed(finding, ["first", line]) is suppressed
 
 
-def test_is_suppressed_line_out_of_range_not_suppressed():
+def test_is_suppressed_line_out_of_range_not_suppressed() -> None:
     assert not is_suppressed(Finding("x", 3, 1, "DMH301", "m"), ["# noqa"])
 
 
-def test_text_format_sorted_with_hint():
+def test_text_format_sorted_with_hint() -> None:
     assert format_findings([A, B, A], "text") == (
         "a/Dockerfile:7:5: DMH301 `makemigrations` runs at build\n"
         "b/Procfile:2:10: DMH301 `makemigrations` runs on release (fix: remove it)"
     )
 
 
-def test_json_format():
+def test_json_format() -> None:
     assert json.loads(format_findings([A], "json")) == [
         {
             "path": "b/Procfile",
@@ -77,36 +77,36 @@ def test_json_format():
     ]
 
 
-def test_github_format_escapes():
+def test_github_format_escapes() -> None:
     finding = Finding("a b/x,y:z", 1, 1, "DMH205", "100% new\nline")
     assert format_findings([finding], "github") == (
         "::error file=a b/x%2Cy%3Az,line=1,col=1,title=DMH205::100%25 new%0Aline"
     )
 
 
-def test_github_format_warning_rule():
+def test_github_format_warning_rule() -> None:
     finding = Finding("Procfile", 1, 31, "DMH303", "fake")
     assert format_findings([finding], "github") == (
         "::warning file=Procfile,line=1,col=31,title=DMH303::fake"
     )
 
 
-def test_report_clean_prints_nothing(capsys):
+def test_report_clean_prints_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     assert report([], "text") == 0
     assert capsys.readouterr().out == ""
 
 
-def test_report_clean_json_prints_empty_list(capsys):
+def test_report_clean_json_prints_empty_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert report([], "json") == 0
     assert capsys.readouterr().out == "[]\n"
 
 
-def test_report_findings_exit_1(capsys):
+def test_report_findings_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert report([B], "text") == 1
     assert capsys.readouterr().out == "a/Dockerfile:7:5: DMH301 `makemigrations` runs at build\n"
 
 
-def test_handles_errors_hook_error_one_line_exit_2(capsys):
+def test_handles_errors_hook_error_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     @handles_errors("some-hook")
     def main() -> int:
         raise HookError("settings not found; pass --settings")
@@ -117,7 +117,7 @@ def test_handles_errors_hook_error_one_line_exit_2(capsys):
     assert captured.out == ""
 
 
-def test_handles_errors_recursion_exit_2(capsys):
+def test_handles_errors_recursion_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     @handles_errors("some-hook")
     def main() -> int:
         raise RecursionError

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -97,7 +98,9 @@ def migration(number: str, operations: str, *, extra: str = "", replaces: str = 
     )
 
 
-def app(models: str = MODELS, *migrations: tuple[str, str], initial: str = INITIAL):
+def app(
+    models: str = MODELS, *migrations: tuple[str, str], initial: str = INITIAL
+) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {
         "shop/__init__.py": "",
         "shop/apps.py": APPS_PY,
@@ -118,7 +121,7 @@ ADD_STOCK = migration(
 MODELS_STOCK = MODELS + "    stock = models.IntegerField(default=0)\n"
 
 
-def run_state(filenames=()):
+def run_state(filenames: Sequence[str] = ()) -> list[str]:
     return [f.text() for f in sorted(check_static(list(filenames), None))]
 
 
@@ -377,7 +380,7 @@ NOOP_STATE = [
 
 
 @pytest.mark.parametrize("files", NOOP_STATE)
-def test_state_consistent_tree_no_finding(git_repo: Path, files):
+def test_state_consistent_tree_no_finding(git_repo: Path, files: dict[str, str | bytes]) -> None:
     write(git_repo, files)
     git_commit(git_repo)
     assert run_state() == []
@@ -472,13 +475,15 @@ FINDING_STATE = [
 
 
 @pytest.mark.parametrize(("files", "expected"), FINDING_STATE)
-def test_state_differs_from_migrations_finding(git_repo: Path, files, expected):
+def test_state_differs_from_migrations_finding(
+    git_repo: Path, files: dict[str, str | bytes], expected: list[str]
+) -> None:
     write(git_repo, files)
     git_commit(git_repo)
     assert run_state() == expected
 
 
-def test_state_filenames_limit_the_apps_reported(git_repo: Path):
+def test_state_filenames_limit_the_apps_reported(git_repo: Path) -> None:
     write(git_repo, app(MODELS_STOCK))
     write(git_repo, {"other/__init__.py": "", "other/models.py": "from django.db import models\n"})
     git_commit(git_repo)
@@ -488,14 +493,14 @@ def test_state_filenames_limit_the_apps_reported(git_repo: Path):
     ]
 
 
-def test_state_untracked_migration_counts(git_repo: Path):
+def test_state_untracked_migration_counts(git_repo: Path) -> None:
     write(git_repo, app(MODELS_STOCK))
     git_commit(git_repo)
     write(git_repo, {"shop/migrations/0002_stock.py": ADD_STOCK})
     assert run_state() == []
 
 
-def test_state_syntax_error_in_models_skips_the_app(git_repo: Path):
+def test_state_syntax_error_in_models_skips_the_app(git_repo: Path) -> None:
     write(git_repo, app(MODELS_STOCK + "    def broken(:\n"))
     git_commit(git_repo)
     problems: list[str] = []
@@ -506,7 +511,7 @@ def test_state_syntax_error_in_models_skips_the_app(git_repo: Path):
 # --- change-based ------------------------------------------------------------------------------
 
 
-def test_change_staged_model_edit_with_migration_no_finding(git_repo: Path):
+def test_change_staged_model_edit_with_migration_no_finding(git_repo: Path) -> None:
     write(git_repo, app())
     git_commit(git_repo)
     write(git_repo, {"shop/models.py": MODELS_STOCK, "shop/migrations/0002_stock.py": ADD_STOCK})
@@ -514,7 +519,7 @@ def test_change_staged_model_edit_with_migration_no_finding(git_repo: Path):
     assert check_static(["shop/models.py", "shop/migrations/0002_stock.py"], None) == []
 
 
-def test_change_staged_model_edit_without_migration_finding(git_repo: Path):
+def test_change_staged_model_edit_without_migration_finding(git_repo: Path) -> None:
     write(git_repo, app())
     git_commit(git_repo)
     write(git_repo, {"shop/models.py": MODELS_STOCK})
@@ -524,7 +529,7 @@ def test_change_staged_model_edit_without_migration_finding(git_repo: Path):
     ]
 
 
-def test_change_unstaged_edit_is_not_part_of_the_commit(git_repo: Path):
+def test_change_unstaged_edit_is_not_part_of_the_commit(git_repo: Path) -> None:
     write(git_repo, app())
     git_commit(git_repo)
     write(git_repo, {"shop/admin.py": "# admin\n"})
@@ -533,7 +538,7 @@ def test_change_unstaged_edit_is_not_part_of_the_commit(git_repo: Path):
     assert check_static(["shop/admin.py"], None) == []
 
 
-def test_change_first_commit_models_without_migrations_finding(git_repo: Path):
+def test_change_first_commit_models_without_migrations_finding(git_repo: Path) -> None:
     files = app()
     del files["shop/migrations/0001_initial.py"]
     write(git_repo, files)
@@ -543,14 +548,14 @@ def test_change_first_commit_models_without_migrations_finding(git_repo: Path):
     ]
 
 
-def test_change_first_commit_with_migrations_no_finding(git_repo: Path):
+def test_change_first_commit_with_migrations_no_finding(git_repo: Path) -> None:
     files = app()
     write(git_repo, files)
     git(git_repo, "add", "-A")
     assert check_static(sorted(files), None) == []
 
 
-def test_change_pushed_range_finding(git_repo: Path, monkeypatch: pytest.MonkeyPatch):
+def test_change_pushed_range_finding(git_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(git_repo, app())
     base = git_commit(git_repo)
     write(git_repo, {"shop/models.py": MODELS_STOCK})
@@ -566,7 +571,7 @@ def test_change_pushed_range_finding(git_repo: Path, monkeypatch: pytest.MonkeyP
 
 def test_change_pushed_range_with_migration_no_finding(
     git_repo: Path, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     write(git_repo, app())
     base = git_commit(git_repo)
     write(git_repo, {"shop/models.py": MODELS_STOCK})
@@ -578,7 +583,7 @@ def test_change_pushed_range_with_migration_no_finding(
     assert check_static([], None) == []
 
 
-def test_change_base_compares_the_working_tree(git_repo: Path):
+def test_change_base_compares_the_working_tree(git_repo: Path) -> None:
     write(git_repo, app())
     git_commit(git_repo)
     git(git_repo, "checkout", "-q", "-b", "feature")
@@ -589,14 +594,14 @@ def test_change_base_compares_the_working_tree(git_repo: Path):
     ]
 
 
-def test_change_unknown_base_error(git_repo: Path):
+def test_change_unknown_base_error(git_repo: Path) -> None:
     write(git_repo, app())
     git_commit(git_repo)
     with pytest.raises(HookError, match="--base nope: no such commit"):
         check_static([], "nope")
 
 
-def test_change_syntax_error_after_no_finding(git_repo: Path):
+def test_change_syntax_error_after_no_finding(git_repo: Path) -> None:
     write(git_repo, app())
     git_commit(git_repo)
     write(git_repo, {"shop/models.py": MODELS_STOCK + "    def broken(:\n"})
@@ -606,7 +611,7 @@ def test_change_syntax_error_after_no_finding(git_repo: Path):
     assert problems == ["shop/models.py:8: skipped, syntax error"]
 
 
-def test_change_abstract_base_in_other_app_finding(git_repo: Path):
+def test_change_abstract_base_in_other_app_finding(git_repo: Path) -> None:
     base = (
         "from django.db import models\n\n\n"
         "class Stamped(models.Model):\n"
@@ -644,7 +649,14 @@ def test_change_abstract_base_in_other_app_finding(git_repo: Path):
         pytest.param({}, ["shop/models.py"], False, None, id="nothing_staged"),
     ],
 )
-def test_known_change_selection(git_repo: Path, monkeypatch, env, filenames, staged, expected):
+def test_known_change_selection(
+    git_repo: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str],
+    filenames: list[str],
+    staged: bool,
+    expected: str | None,
+) -> None:
     write(git_repo, app())
     git_commit(git_repo)
     if staged:
@@ -654,12 +666,12 @@ def test_known_change_selection(git_repo: Path, monkeypatch, env, filenames, sta
     assert (change.why if change else None) == expected
 
 
-def test_rules_static_codes():
+def test_rules_static_codes() -> None:
     assert [r.code for r in RULES_STATIC] == ["DMH102", "DMH103"]
     assert all(r.hook == "check-missing-migrations" and r.why and r.fix for r in RULES_STATIC)
 
 
-def test_change_model_moved_into_a_block_no_finding(git_repo: Path):
+def test_change_model_moved_into_a_block_no_finding(git_repo: Path) -> None:
     write(git_repo, app())
     git_commit(git_repo)
     conditional = "if True:\n\n" + "".join(
@@ -670,7 +682,9 @@ def test_change_model_moved_into_a_block_no_finding(git_repo: Path):
     assert check_static(["shop/models.py"], None) == []
 
 
-def test_state_parallel_reading_same_findings(git_repo: Path, monkeypatch: pytest.MonkeyPatch):
+def test_state_parallel_reading_same_findings(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(git_repo, app(MODELS_STOCK, ("0002_other", ADD_STOCK.replace('"stock"', '"other"'))))
     git_commit(git_repo)
     expected = [
@@ -683,11 +697,11 @@ def test_state_parallel_reading_same_findings(git_repo: Path, monkeypatch: pytes
     assert run_state() == expected
 
 
-def test_in_child_runs_in_another_process_when_safe(git_repo: Path):
+def test_in_child_runs_in_another_process_when_safe(git_repo: Path) -> None:
     import os
     import threading
 
-    def label(tree, apps):
+    def label(tree: object, apps: object) -> dict[str, AppState]:
         return {"pid": AppState(str(os.getpid()))}
 
     result = static_state._in_child(label, DiskTree([]), [])()

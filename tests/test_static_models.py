@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -27,12 +28,12 @@ def models_of(tree: SourceTree, signatures: bool = True) -> dict[str, Model]:
     return {m.name: m for app in apps for m in index.app_models(app)}
 
 
-def read(root: Path, files: dict[str, str | bytes]) -> dict[str, Model]:
+def read(root: Path, files: Mapping[str, str | bytes]) -> dict[str, Model]:
     write(root, {**APP, **files})
     return models_of(DiskTree(str(p.relative_to(root)) for p in root.rglob("*.py")))
 
 
-def test_fields_kinds_and_generic_relations(git_repo: Path):
+def test_fields_kinds_and_generic_relations(git_repo: Path) -> None:
     found = read(
         git_repo,
         {
@@ -64,7 +65,7 @@ def test_fields_kinds_and_generic_relations(git_repo: Path):
     assert found["Tag"].fields["name"].type_name == "CharField"
 
 
-def test_abstract_bases_mixins_and_meta_inheritance(git_repo: Path):
+def test_abstract_bases_mixins_and_meta_inheritance(git_repo: Path) -> None:
     found = read(
         git_repo,
         {
@@ -104,7 +105,7 @@ def test_abstract_bases_mixins_and_meta_inheritance(git_repo: Path):
     assert sorted(own.fields) == ["created", "hidden"]
 
 
-def test_custom_fields_managers_inheritance_kinds(git_repo: Path):
+def test_custom_fields_managers_inheritance_kinds(git_repo: Path) -> None:
     found = read(
         git_repo,
         {
@@ -179,11 +180,11 @@ UNKNOWN = [
 
 
 @pytest.mark.parametrize(("source", "reason"), UNKNOWN)
-def test_unresolvable_model_is_unknown(git_repo: Path, source, reason):
+def test_unresolvable_model_is_unknown(git_repo: Path, source: str, reason: str) -> None:
     assert read(git_repo, {"shop/models.py": source})["Post"].unknown == reason
 
 
-def test_third_party_attribute_is_incomplete(git_repo: Path):
+def test_third_party_attribute_is_incomplete(git_repo: Path) -> None:
     post = read(
         git_repo,
         {
@@ -198,7 +199,7 @@ def test_third_party_attribute_is_incomplete(git_repo: Path):
     assert (post.unknown, post.incomplete, post.fields) == ("", ["tags"], {})
 
 
-def test_forms_and_plain_classes_are_not_models(git_repo: Path):
+def test_forms_and_plain_classes_are_not_models(git_repo: Path) -> None:
     found = read(
         git_repo,
         {
@@ -213,7 +214,7 @@ def test_forms_and_plain_classes_are_not_models(git_repo: Path):
     assert found == {}
 
 
-def test_models_package_and_meta_app_label(git_repo: Path):
+def test_models_package_and_meta_app_label(git_repo: Path) -> None:
     found = read(
         git_repo,
         {
@@ -273,19 +274,23 @@ DIFFERENT = [
 
 
 @pytest.mark.parametrize("variant", SAME)
-def test_signature_ignores_spelling(tmp_path: Path, monkeypatch, variant):
+def test_signature_ignores_spelling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variant: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert signatures(tmp_path, variant) == signatures(tmp_path, BASE)
 
 
 @pytest.mark.parametrize(("variant", "field"), DIFFERENT)
-def test_signature_sees_migration_relevant_change(tmp_path: Path, monkeypatch, variant, field):
+def test_signature_sees_migration_relevant_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variant: str, field: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     before, after = signatures(tmp_path, BASE), signatures(tmp_path, variant)
     assert [n for n in before if before[n] != after[n]] == [field]
 
 
-def test_git_tree_reads_commit_and_index(git_repo: Path):
+def test_git_tree_reads_commit_and_index(git_repo: Path) -> None:
     write(git_repo, {**APP, "shop/models.py": "# v1\n"})
     head = git_commit(git_repo)
     write(git_repo, {"shop/models.py": "# v2\n"})
@@ -303,7 +308,7 @@ def test_git_tree_reads_commit_and_index(git_repo: Path):
         index.close()
 
 
-def test_blob_reader_stays_in_step_after_a_tree_or_a_missing_object(git_repo: Path):
+def test_blob_reader_stays_in_step_after_a_tree_or_a_missing_object(git_repo: Path) -> None:
     from django_migration_hooks.djangoread.trees import BlobReader
 
     write(git_repo, {**APP, "shop/models.py": "# v1\n"})

@@ -1,7 +1,7 @@
 """Acceptance: the static tier finds nothing on the clean trees of real Django apps from PyPI.
 
-The wheels are downloaded once per session (`pip download --no-deps`); the test is skipped only
-when pip cannot reach the package index.
+The wheels, pinned to exact versions, are downloaded once per session (`pip download --no-deps`);
+the test is skipped only when pip cannot reach the package index.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ import pytest
 from django_migration_hooks._static_check import check_static
 from tests.conftest import git_commit, git_init
 
-PACKAGES = ("django-taggit", "django-simple-history")
+# exact versions: a new release on the index cannot change what these tests read
+PINS = {"django-taggit": "6.1.0", "django-simple-history": "3.13.0"}
+PACKAGES = tuple(PINS)
 
 
 @pytest.fixture(scope="module")
@@ -34,17 +36,20 @@ def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "-q",
             "-d",
             str(target),
-            *PACKAGES,
+            *(f"{name}=={version}" for name, version in PINS.items()),
         ),
         capture_output=True,
         text=True,
     )
     if proc.returncode != 0:
         pytest.skip(f"pip cannot download {', '.join(PACKAGES)}: {proc.stderr.strip()[-200:]}")
-    found = {}
+    found: dict[str, Path] = {}
+    versions: dict[str, str] = {}
     for wheel in target.glob("*.whl"):
-        found[wheel.name.split("-")[0].replace("_", "-").lower()] = wheel
-    assert set(found) == set(PACKAGES)
+        name, version = wheel.name.split("-")[:2]
+        found[name.replace("_", "-").lower()] = wheel
+        versions[name.replace("_", "-").lower()] = version
+    assert versions == PINS
     return found
 
 
@@ -59,7 +64,9 @@ def unpack(wheel: Path, root: Path) -> Path:
 
 
 @pytest.mark.parametrize("package", PACKAGES)
-def test_real_app_clean_tree_no_finding(wheels, tmp_path, monkeypatch, package):
+def test_real_app_clean_tree_no_finding(
+    wheels: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, package: str
+) -> None:
     root = unpack(wheels[package], tmp_path / package)
     monkeypatch.chdir(root)
     problems: list[str] = []
@@ -67,7 +74,9 @@ def test_real_app_clean_tree_no_finding(wheels, tmp_path, monkeypatch, package):
     assert problems == []
 
 
-def test_real_app_taggit_model_edit_is_seen(wheels, tmp_path, monkeypatch):
+def test_real_app_taggit_model_edit_is_seen(
+    wheels: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # the clean result above is not vacuous: taggit's models are read and compared
     root = unpack(wheels["django-taggit"], tmp_path / "taggit")
     monkeypatch.chdir(root)

@@ -13,7 +13,7 @@ from django_migration_hooks.djangoread.operations import (
     read_operations,
     scan_operations,
 )
-from django_migration_hooks.djangoread.state import Replay, build_state
+from django_migration_hooks.djangoread.state import AppState, Replay, build_state
 
 WRITER = """\
 from django.db import migrations, models
@@ -89,13 +89,13 @@ def ast_ops(text: str) -> list[Op]:
 @pytest.mark.parametrize(
     "text", [pytest.param(WRITER, id="writer"), pytest.param(BLACK, id="black")]
 )
-def test_scan_matches_ast(text):
+def test_scan_matches_ast(text: str) -> None:
     scanned = scan_operations(text)
     assert scanned is not None
     assert scanned == ast_ops(text)
 
 
-def test_scan_reads_fields_and_flags():
+def test_scan_reads_fields_and_flags() -> None:
     scanned = scan_operations(WRITER)
     assert scanned is not None
     create = scanned[0]
@@ -128,11 +128,11 @@ UNUSUAL = [
 
 
 @pytest.mark.parametrize("text", UNUSUAL)
-def test_scan_unusual_shape_falls_back(text):
+def test_scan_unusual_shape_falls_back(text: str) -> None:
     assert scan_operations(text) is None
 
 
-def replay(*migrations: str) -> dict:
+def replay(*migrations: str) -> dict[str, AppState]:
     items = []
     for number, text in enumerate(migrations):
         path = f"shop/migrations/{number:04d}_x.py"
@@ -152,7 +152,7 @@ def migration(*operations: str) -> str:
     )
 
 
-def test_state_replays_model_and_field_operations():
+def test_state_replays_model_and_field_operations() -> None:
     states = replay(
         WRITER,
         BLACK,
@@ -207,11 +207,11 @@ UNCERTAIN = [
 
 
 @pytest.mark.parametrize(("text", "why"), UNCERTAIN)
-def test_state_not_understood_is_uncertain(text, why):
+def test_state_not_understood_is_uncertain(text: str, why: str) -> None:
     assert replay(WRITER, text)["shop"].uncertain == why
 
 
-def test_separate_database_and_state_uses_state_operations():
+def test_separate_database_and_state_uses_state_operations() -> None:
     text = migration(
         "migrations.SeparateDatabaseAndState(database_operations=[migrations.RunSQL('x')], "
         "state_operations=[migrations.AddField('item', 'extra', models.IntegerField())])"
@@ -222,7 +222,7 @@ def test_separate_database_and_state_uses_state_operations():
     assert "extra" in replay(WRITER, text)["shop"].models["item"].fields
 
 
-def test_op_from_call_positional_arguments():
+def test_op_from_call_positional_arguments() -> None:
     call = ast.parse('migrations.RenameField("item", "a", "b")', mode="eval").body
     assert isinstance(call, ast.Call)
     assert dict(op_from_call(call).args) == {"model_name": "item", "old_name": "a", "new_name": "b"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from tests.conftest import git, write
 
 
 def run_hook(
-    repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str | bytes], *argv: str
+    repo: Path, capsys: pytest.CaptureFixture[str], files: Mapping[str, str | bytes], *argv: str
 ) -> tuple[int, list[str], str]:
     """Write files into repo, `git add` them, run the hook; (rc, stdout lines, stderr)."""
     write(repo, files)

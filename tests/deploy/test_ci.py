@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from django_migration_hooks.deploy import ci
@@ -39,7 +41,7 @@ IN_CI = (
         ".woodpecker/deploy.yaml",
     ),
 )
-def test_ci_claims(path):
+def test_ci_claims(path: str) -> None:
     assert ci.claims(path)
 
 
@@ -54,14 +56,14 @@ def test_ci_claims(path):
         "docs/cloudbuilding.yaml",
     ),
 )
-def test_ci_does_not_claim(path):
+def test_ci_does_not_claim(path: str) -> None:
     assert not ci.claims(path)
 
 
 # --- sites ----------------------------------------------------------------------------------------
 
 
-def test_sites_github_actions_run_steps_and_ssh_action():
+def test_sites_github_actions_run_steps_and_ssh_action() -> None:
     text = (
         "name: makemigrations check\n"
         "on: push\n"
@@ -101,7 +103,7 @@ def test_sites_github_actions_run_steps_and_ssh_action():
     ]
 
 
-def test_sites_composite_and_docker_actions():
+def test_sites_composite_and_docker_actions() -> None:
     text = (
         "runs:\n"
         "  using: composite\n"
@@ -116,7 +118,7 @@ def test_sites_composite_and_docker_actions():
     ]
 
 
-def test_sites_gitlab_jobs_templates_and_references():
+def test_sites_gitlab_jobs_templates_and_references() -> None:
     text = (
         "default:\n"
         "  before_script:\n"
@@ -144,7 +146,7 @@ def test_sites_gitlab_jobs_templates_and_references():
     ]
 
 
-def test_sites_bitbucket_steps_parallel_and_ssh_pipe():
+def test_sites_bitbucket_steps_parallel_and_ssh_pipe() -> None:
     text = (
         "definitions:\n"
         "  steps:\n"
@@ -181,7 +183,7 @@ def test_sites_bitbucket_steps_parallel_and_ssh_pipe():
     ]
 
 
-def test_sites_azure_steps_and_inline_tasks():
+def test_sites_azure_steps_and_inline_tasks() -> None:
     text = (
         "stages:\n"
         "- stage: Deploy\n"
@@ -225,7 +227,7 @@ def test_sites_azure_steps_and_inline_tasks():
     ]
 
 
-def test_sites_cloudbuild_script_args_and_builders():
+def test_sites_cloudbuild_script_args_and_builders() -> None:
     text = (
         "steps:\n"
         "- id: migrate\n"
@@ -248,7 +250,7 @@ def test_sites_cloudbuild_script_args_and_builders():
     ]
 
 
-def test_sites_circleci_run_forms_and_reusable_commands():
+def test_sites_circleci_run_forms_and_reusable_commands() -> None:
     text = (
         "version: 2.1\n"
         "commands:\n"
@@ -277,7 +279,7 @@ def test_sites_circleci_run_forms_and_reusable_commands():
     ]
 
 
-def test_sites_travis_and_drone():
+def test_sites_travis_and_drone() -> None:
     travis = (
         "script: python manage.py test\n"
         "jobs:\n"
@@ -299,7 +301,7 @@ def test_sites_travis_and_drone():
     ]
 
 
-def test_sites_jenkinsfile_literals_comments_and_labels():
+def test_sites_jenkinsfile_literals_comments_and_labels() -> None:
     text = (
         "// sh 'python manage.py makemigrations'\n"
         '/* sh "python manage.py makemigrations" */\n'
@@ -341,7 +343,7 @@ def test_sites_jenkinsfile_literals_comments_and_labels():
     ]
 
 
-def test_sites_jenkinsfile_unterminated_string_is_not_a_crash():
+def test_sites_jenkinsfile_unterminated_string_is_not_a_crash() -> None:
     assert ci.sites("Jenkinsfile", "sh 'python manage.py makemigrations\n") == []
 
 
@@ -418,7 +420,7 @@ def test_sites_jenkinsfile_unterminated_string_is_not_a_crash():
         ),
     ),
 )
-def test_ci_noop(git_repo, capsys, path, text):
+def test_ci_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (0, [], "")
 
 
@@ -524,11 +526,15 @@ def test_ci_noop(git_repo, capsys, path, text):
         ),
     ),
 )
-def test_ci_finding(git_repo, capsys, path, text, expected):
+def test_ci_finding(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str, expected: str
+) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (1, [expected], "")
 
 
-def test_ci_yaml_alias_bomb_is_one_stderr_line(git_repo, capsys):
+def test_ci_yaml_alias_bomb_is_one_stderr_line(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
     for name in "bcdefghi":
         text += f"{name}: &{name} [" + ",".join([f"*{chr(ord(name) - 1)}"] * 9) + "]\n"
@@ -541,7 +547,9 @@ def test_ci_yaml_alias_bomb_is_one_stderr_line(git_repo, capsys):
     )
 
 
-def test_github_python_shell_step_is_read_as_python(git_repo, capsys):
+def test_github_python_shell_step_is_read_as_python(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = (
         "jobs:\n"
         "  seed:\n"

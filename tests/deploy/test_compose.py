@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from django_migration_hooks.deploy import compose
@@ -18,16 +20,16 @@ HINT = "(fix: run makemigrations locally, commit the files, and only `migrate` h
         "deploy/compose.override.yml",
     ),
 )
-def test_compose_claims(path):
+def test_compose_claims(path: str) -> None:
     assert compose.claims(path)
 
 
 @pytest.mark.parametrize("path", ("docker-compose.txt", "my-compose.yml", "composer.json"))
-def test_compose_does_not_claim(path):
+def test_compose_does_not_claim(path: str) -> None:
     assert not compose.claims(path)
 
 
-def test_sites_string_and_list_forms():
+def test_sites_string_and_list_forms() -> None:
     text = (
         "x-common: &common\n"
         "  restart: always\n"
@@ -56,7 +58,7 @@ def test_sites_string_and_list_forms():
     ]
 
 
-def test_sites_entrypoint_and_command_join_into_one_argv():
+def test_sites_entrypoint_and_command_join_into_one_argv() -> None:
     text = (
         "services:\n"
         "  app:\n"
@@ -78,7 +80,7 @@ def test_sites_entrypoint_and_command_join_into_one_argv():
     ]
 
 
-def test_sites_string_entrypoint_is_split_when_joined():
+def test_sites_string_entrypoint_is_split_when_joined() -> None:
     text = "services:\n  app:\n    entrypoint: /bin/sh -c\n    command: ['echo $$HOME']\n"
     (site,) = compose.sites("compose.yaml", text)
     assert site.argv == ("/bin/sh", "-c", "echo $HOME")
@@ -112,7 +114,7 @@ def test_sites_string_entrypoint_is_split_when_joined():
         ),
     ),
 )
-def test_compose_noop(git_repo, capsys, text):
+def test_compose_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], text: str) -> None:
     assert run_hook(git_repo, capsys, {"docker-compose.yml": text}) == (0, [], "")
 
 
@@ -158,11 +160,15 @@ def test_compose_noop(git_repo, capsys, text):
         ),
     ),
 )
-def test_compose_finding(git_repo, capsys, text, expected):
+def test_compose_finding(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], text: str, expected: str
+) -> None:
     assert run_hook(git_repo, capsys, {"docker-compose.yml": text}) == (1, [expected], "")
 
 
-def test_compose_invalid_yaml_is_one_stderr_line(git_repo, capsys):
+def test_compose_invalid_yaml_is_one_stderr_line(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     files = {"compose.yaml": "services:\n  web:\n    command: [python manage.py makemigrations\n"}
     rc, out, err = run_hook(git_repo, capsys, files)
     assert (rc, out) == (0, [])

@@ -3,6 +3,8 @@ config runs, developer helpers, deletions and remote wrappers (one param per cas
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import git_commit, write
@@ -10,7 +12,7 @@ from tests.deploy import run_hook
 
 
 @pytest.fixture(autouse=True)
-def _outside_pre_commit(monkeypatch):
+def _outside_pre_commit(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests run the hook as a person does; the pre_commit tests set the variables."""
     for name in ("PRE_COMMIT", "PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF"):
         monkeypatch.delenv(name, raising=False)
@@ -590,12 +592,20 @@ NOOPS = (
 
 
 @pytest.mark.parametrize(("files", "argv", "expected"), FINDINGS)
-def test_case_is_found(git_repo, capsys, files, argv, expected):
+def test_case_is_found(
+    git_repo: Path,
+    capsys: pytest.CaptureFixture[str],
+    files: dict[str, str],
+    argv: tuple[str, ...],
+    expected: list[str],
+) -> None:
     assert run_hook(git_repo, capsys, files, *argv) == (1, expected, "")
 
 
 @pytest.mark.parametrize(("files", "argv"), NOOPS)
-def test_case_is_clean(git_repo, capsys, files, argv):
+def test_case_is_clean(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], argv: tuple[str, ...]
+) -> None:
     assert run_hook(git_repo, capsys, files, *argv) == (0, [], "")
 
 
@@ -608,14 +618,18 @@ WIRED_FINDING = dmh301(
 )
 
 
-def test_under_pre_commit_a_staged_config_is_followed(git_repo, capsys, monkeypatch):
+def test_under_pre_commit_a_staged_config_is_followed(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(git_repo, {"Makefile": WIRED["Makefile"]})
     git_commit(git_repo, "dev helper")
     monkeypatch.setenv("PRE_COMMIT", "1")
     assert run_hook(git_repo, capsys, WIRED, "Procfile") == (1, [WIRED_FINDING], "")
 
 
-def test_under_pre_commit_an_unchanged_config_is_not_followed(git_repo, capsys, monkeypatch):
+def test_under_pre_commit_an_unchanged_config_is_not_followed(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # `pre-commit run --all-files` passes the Makefile too, maybe to a parallel run: no
     # finding is printed twice
     write(git_repo, WIRED)
@@ -625,7 +639,9 @@ def test_under_pre_commit_an_unchanged_config_is_not_followed(git_repo, capsys, 
     assert run_hook(git_repo, capsys, {}, "Procfile", "Makefile") == (1, [WIRED_FINDING], "")
 
 
-def test_under_pre_commit_push_range_config_is_followed(git_repo, capsys, monkeypatch):
+def test_under_pre_commit_push_range_config_is_followed(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(git_repo, {"Makefile": WIRED["Makefile"]})
     base = git_commit(git_repo, "dev helper")
     write(git_repo, {"Procfile": WIRED["Procfile"]})

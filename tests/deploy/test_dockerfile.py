@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from django_migration_hooks.deploy import dockerfile
@@ -42,7 +44,7 @@ def dmh301(path: str, line: int, col: int, where: str) -> str:
         ),
     ),
 )
-def test_dockerfile_noop(git_repo, capsys, text):
+def test_dockerfile_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], text: str) -> None:
     assert run_hook(git_repo, capsys, {"Dockerfile": text}) == (0, [], "")
 
 
@@ -105,11 +107,15 @@ def test_dockerfile_noop(git_repo, capsys, text):
         ),
     ),
 )
-def test_dockerfile_finding(git_repo, capsys, path, text, expected):
+def test_dockerfile_finding(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str, expected: str
+) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (1, [expected], "")
 
 
-def test_dockerfile_cmd_script_becomes_deploy_script(git_repo, capsys):
+def test_dockerfile_cmd_script_becomes_deploy_script(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     files = {
         "backend/Dockerfile": 'FROM python\nCMD ["./make_migrations.sh"]\n',
         "backend/make_migrations.sh": "#!/bin/sh\npython manage.py makemigrations\n"
@@ -137,11 +143,13 @@ def test_dockerfile_cmd_script_becomes_deploy_script(git_repo, capsys):
         ("dockerfile.py", False),
     ),
 )
-def test_dockerfile_claims(path, claimed):
+def test_dockerfile_claims(path: str, claimed: bool) -> None:
     assert dockerfile.claims(path) is claimed
 
 
-def test_dockerfile_noqa_on_the_reported_line(git_repo, capsys):
+def test_dockerfile_noqa_on_the_reported_line(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     files = {
         "Dockerfile": "FROM python\nRUN pip install x && \\\n"
         "    python manage.py makemigrations  # noqa: DMH301\n"
@@ -150,7 +158,9 @@ def test_dockerfile_noqa_on_the_reported_line(git_repo, capsys):
     assert run_hook(git_repo, capsys, files) == (0, [], "")
 
 
-def test_dockerfile_python_c_call_command(git_repo, capsys):
+def test_dockerfile_python_c_call_command(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     files = {
         "Dockerfile": "FROM python\n"
         'CMD python -c "import django; django.setup(); '

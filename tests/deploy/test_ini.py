@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from django_migration_hooks.deploy import ini
@@ -21,16 +23,16 @@ ON_DEPLOY = f"runs `makemigrations`, which writes migration files on deploy {HIN
         "docker/supervisor-app.conf",
     ),
 )
-def test_ini_claims(path):
+def test_ini_claims(path: str) -> None:
     assert ini.claims(path)
 
 
 @pytest.mark.parametrize("path", ("nginx/site.conf", "setup.cfg", "uwsgi.yaml", "app.ini.bak"))
-def test_ini_does_not_claim(path):
+def test_ini_does_not_claim(path: str) -> None:
     assert not ini.claims(path)
 
 
-def test_sites_supervisord_programs_with_continuation_and_inline_comment():
+def test_sites_supervisord_programs_with_continuation_and_inline_comment() -> None:
     text = (
         "[supervisord]\n"
         "nodaemon=true\n"
@@ -61,7 +63,7 @@ def test_sites_supervisord_programs_with_continuation_and_inline_comment():
     ]
 
 
-def test_sites_uwsgi_hooks_daemons_and_cron():
+def test_sites_uwsgi_hooks_daemons_and_cron() -> None:
     text = (
         "[uwsgi]\n"
         "module = site.wsgi:application\n"
@@ -122,7 +124,7 @@ def test_sites_uwsgi_hooks_daemons_and_cron():
         ),
     ),
 )
-def test_ini_noop(git_repo, capsys, path, text):
+def test_ini_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (0, [], "")
 
 
@@ -150,5 +152,7 @@ def test_ini_noop(git_repo, capsys, path, text):
         ),
     ),
 )
-def test_ini_finding(git_repo, capsys, path, text, expected):
+def test_ini_finding(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str, expected: str
+) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (1, [expected], "")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from django_migration_hooks.deploy import kubernetes
@@ -20,11 +22,11 @@ ON_DEPLOY = f"runs `makemigrations`, which writes migration files on deploy {HIN
         "charts/a/x.yaml",
     ),
 )
-def test_kubernetes_claims_by_path(path):
+def test_kubernetes_claims_by_path(path: str) -> None:
     assert kubernetes.claims(path)
 
 
-def test_kubernetes_claims_by_sniffing(git_repo):
+def test_kubernetes_claims_by_sniffing(git_repo: Path) -> None:
     write(git_repo, {"web.yaml": "apiVersion: v1\nkind: Pod\n", "other.yaml": "kind: x\n"})
     assert kubernetes.claims("web.yaml")
     assert not kubernetes.claims("other.yaml")
@@ -40,11 +42,11 @@ def test_kubernetes_claims_by_sniffing(git_repo):
         "deploy/render.yaml",  # platforms read it
     ),
 )
-def test_kubernetes_does_not_claim(path):
+def test_kubernetes_does_not_claim(path: str) -> None:
     assert not kubernetes.claims(path)
 
 
-def test_sites_command_args_init_containers_and_lifecycle():
+def test_sites_command_args_init_containers_and_lifecycle() -> None:
     text = (
         "apiVersion: batch/v1\n"
         "kind: CronJob\n"
@@ -102,12 +104,12 @@ def test_sites_command_args_init_containers_and_lifecycle():
     ]
 
 
-def test_sites_ignore_yaml_without_kind():
+def test_sites_ignore_yaml_without_kind() -> None:
     text = "containers:\n- command: [python, manage.py, makemigrations]\n"
     assert kubernetes.sites("k8s/values.yaml", text) == []
 
 
-def test_neutralise_templates_keeps_lines_and_columns():
+def test_neutralise_templates_keeps_lines_and_columns() -> None:
     text = (
         "metadata:\n"
         '  name: {{ include "x.fullname" . }}\n'
@@ -131,7 +133,7 @@ def test_neutralise_templates_keeps_lines_and_columns():
     ]
 
 
-def test_sites_helm_template_with_block_scalar(git_repo):
+def test_sites_helm_template_with_block_scalar(git_repo: Path) -> None:
     write(git_repo, {"chart/Chart.yaml": "name: x\n"})
     text = (
         "apiVersion: apps/v1\n"
@@ -210,7 +212,9 @@ DEPLOYMENT = (
         ),
     ),
 )
-def test_kubernetes_noop(git_repo, capsys, path, text):
+def test_kubernetes_noop(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str
+) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (0, [], "")
 
 
@@ -268,11 +272,13 @@ def test_kubernetes_noop(git_repo, capsys, path, text):
         ),
     ),
 )
-def test_kubernetes_finding(git_repo, capsys, files, expected):
+def test_kubernetes_finding(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], expected: str
+) -> None:
     assert run_hook(git_repo, capsys, files) == (1, [expected], "")
 
 
-def test_sites_argo_container_and_tekton_steps():
+def test_sites_argo_container_and_tekton_steps() -> None:
     text = (
         "apiVersion: argoproj.io/v1alpha1\n"
         "kind: Workflow\n"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from django_migration_hooks.deploy import make
@@ -52,7 +54,9 @@ def dmh301(path: str, line: int, col: int, where: str, remote: bool = False) -> 
         ),
     ),
 )
-def test_make_noop(git_repo, capsys, path, text):
+def test_make_noop(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str
+) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (0, [], "")
 
 
@@ -102,11 +106,13 @@ def test_make_noop(git_repo, capsys, path, text):
         ),
     ),
 )
-def test_make_finding(git_repo, capsys, path, text, expected):
+def test_make_finding(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str, expected: str
+) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (1, [expected], "")
 
 
-def test_make_target_run_by_ci_config(git_repo, capsys):
+def test_make_target_run_by_ci_config(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     files = {
         "Procfile": "release: make db\n",
         "Makefile": "db:\n\tpython manage.py makemigrations\n",
@@ -122,11 +128,11 @@ def test_make_target_run_by_ci_config(git_repo, capsys):
     ("path", "claimed"),
     (("Makefile", True), ("GNUmakefile", True), ("x/rules.mk", True), ("justfile", True)),
 )
-def test_make_claims(path, claimed):
+def test_make_claims(path: str, claimed: bool) -> None:
     assert make.claims(path) is claimed
 
 
-def test_make_inline_recipe_and_noqa(git_repo, capsys):
+def test_make_inline_recipe_and_noqa(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     files = {
         "Makefile": "deploy: ; python manage.py makemigrations\n"
         "release:\n\tpython manage.py makemigrations  # noqa: DMH301\n",
@@ -138,7 +144,9 @@ def test_make_inline_recipe_and_noqa(git_repo, capsys):
     )
 
 
-def test_make_conditionals_inside_recipe(git_repo, capsys):
+def test_make_conditionals_inside_recipe(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     files = {
         "Makefile": "deploy:\nifeq ($(ENV),prod)\n\tpython manage.py makemigrations\nelse\n"
         "\techo skip\nendif\n",
@@ -150,7 +158,7 @@ def test_make_conditionals_inside_recipe(git_repo, capsys):
     )
 
 
-def test_just_recipe_with_parameters(git_repo, capsys):
+def test_just_recipe_with_parameters(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     files = {
         "justfile": 'release env="prod" url="http://x:8000": (migrations env)\n'
         "    ./ship.sh {{env}}\n\n"

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 
 from django_migration_hooks._files import FileProblem
 from django_migration_hooks.deploy import platforms
 from django_migration_hooks.deploy._site import CommandSite
+from django_migration_hooks.deploy._toml import load_toml
 from django_migration_hooks.deploy._yaml import Map, Node, Seq, Str
 from tests.conftest import git, try_repo, write
 from tests.deploy import run_hook
@@ -55,7 +57,7 @@ IN_CI = (
         "Dockerrun.aws.json",
     ),
 )
-def test_platforms_claims(path):
+def test_platforms_claims(path: str) -> None:
     assert platforms.claims(path)
 
 
@@ -63,7 +65,7 @@ def test_platforms_claims(path):
     "path",
     (".do/other.yaml", "ebextensions/x.config", "fly.yaml", "config/app.json5", "heroku.yaml.bak"),
 )
-def test_platforms_does_not_claim(path):
+def test_platforms_does_not_claim(path: str) -> None:
     assert not platforms.claims(path)
 
 
@@ -118,8 +120,8 @@ def _agree(mine: object, reference: object) -> None:
         assert isinstance(mine, Str)
 
 
-def test_toml_scanner_agrees_with_tomllib():
-    _agree(_plain(platforms.load_toml("t.toml", TRICKY_TOML)), tomllib.loads(TRICKY_TOML))
+def test_toml_scanner_agrees_with_tomllib() -> None:
+    _agree(_plain(load_toml("t.toml", TRICKY_TOML)), tomllib.loads(TRICKY_TOML))
 
 
 @pytest.mark.parametrize(
@@ -136,8 +138,8 @@ def test_toml_scanner_agrees_with_tomllib():
         ),
     ),
 )
-def test_toml_string_positions(keys, expected):
-    node: Node = platforms.load_toml("t.toml", TRICKY_TOML)
+def test_toml_string_positions(keys: tuple[str, ...], expected: tuple[str, int, int, int]) -> None:
+    node: Node = load_toml("t.toml", TRICKY_TOML)
     for key in keys:
         assert isinstance(node, Map)
         node = node[key]
@@ -145,8 +147,8 @@ def test_toml_string_positions(keys, expected):
     assert (str(node), node.line, node.col, node.end_line) == expected
 
 
-def test_toml_array_of_tables_and_inline_tables():
-    document = platforms.load_toml("t.toml", TRICKY_TOML)
+def test_toml_array_of_tables_and_inline_tables() -> None:
+    document = load_toml("t.toml", TRICKY_TOML)
     fruits = document["fruits"]
     assert _plain(fruits) == [
         {"name": "apple", "physical": {"color": "red"}},
@@ -159,7 +161,7 @@ def test_toml_array_of_tables_and_inline_tables():
     ]
 
 
-def test_invalid_toml_and_json_are_one_line_problems():
+def test_invalid_toml_and_json_are_one_line_problems() -> None:
     with pytest.raises(FileProblem) as excinfo:
         platforms.sites("fly.toml", '[deploy]\nrelease_command = "x\n')
     assert str(excinfo.value) == (
@@ -175,7 +177,7 @@ def test_invalid_toml_and_json_are_one_line_problems():
 # --- sites per platform ---------------------------------------------------------------------------
 
 
-def test_sites_digitalocean_spec_under_spec_key():
+def test_sites_digitalocean_spec_under_spec_key() -> None:
     text = (
         "spec:\n"
         "  name: shop\n"
@@ -227,7 +229,7 @@ def test_sites_digitalocean_spec_under_spec_key():
     ]
 
 
-def test_sites_fly_processes_and_experimental_cmd():
+def test_sites_fly_processes_and_experimental_cmd() -> None:
     text = (
         'app = "x"\n'
         "[deploy]\n"
@@ -246,7 +248,7 @@ def test_sites_fly_processes_and_experimental_cmd():
     ]
 
 
-def test_sites_railway_json_with_list_and_environment_override():
+def test_sites_railway_json_with_list_and_environment_override() -> None:
     text = (
         "{\n"
         '  "build": {"buildCommand": "pip install ."},\n'
@@ -268,7 +270,7 @@ def test_sites_railway_json_with_list_and_environment_override():
     ]
 
 
-def test_sites_nixpacks_phases_and_start():
+def test_sites_nixpacks_phases_and_start() -> None:
     text = (
         "[phases.setup]\n"
         "nixPkgs = ['python311']\n"
@@ -287,7 +289,7 @@ def test_sites_nixpacks_phases_and_start():
     ]
 
 
-def test_sites_heroku_yml_release_and_run_forms():
+def test_sites_heroku_yml_release_and_run_forms() -> None:
     text = (
         "build:\n"
         "  docker:\n"
@@ -310,7 +312,7 @@ def test_sites_heroku_yml_release_and_run_forms():
     ]
 
 
-def test_sites_app_json_scripts():
+def test_sites_app_json_scripts() -> None:
     text = (
         '{"name": "x", "scripts": {"postdeploy": "python manage.py loaddata seed"},\n'
         ' "environments": {"test": {"scripts": {"test": "python manage.py test"}}}}\n'
@@ -325,7 +327,7 @@ def test_sites_app_json_scripts():
     ]
 
 
-def test_sites_ebextensions_yaml_with_hook_file_and_list_command():
+def test_sites_ebextensions_yaml_with_hook_file_and_list_command() -> None:
     text = (
         "commands:\n"
         "  01_list:\n"
@@ -354,14 +356,14 @@ def test_sites_ebextensions_yaml_with_hook_file_and_list_command():
     ]
 
 
-def test_sites_app_engine_needs_runtime_key():
+def test_sites_app_engine_needs_runtime_key() -> None:
     assert platforms.sites(
         "app.yaml", "runtime: python312\nentrypoint: gunicorn -b :$PORT a.wsgi\n"
     ) == [CommandSite("gunicorn -b :$PORT a.wsgi", None, 2, 13, 2, "App Engine entrypoint")]
     assert platforms.sites("app.yaml", "entrypoint: python manage.py makemigrations\n") == []
 
 
-def test_sites_replit_deployment_only():
+def test_sites_replit_deployment_only() -> None:
     text = (
         'run = "python manage.py runserver"\n'
         "[deployment]\n"
@@ -381,7 +383,7 @@ def test_sites_replit_deployment_only():
     ]
 
 
-def test_sites_ansible_tasks_blocks_and_django_manage():
+def test_sites_ansible_tasks_blocks_and_django_manage() -> None:
     text = (
         "- hosts: web\n"
         "  tasks:\n"
@@ -420,7 +422,7 @@ def test_sites_ansible_tasks_blocks_and_django_manage():
     ]
 
 
-def test_sites_vercel_commands_and_build_script():
+def test_sites_vercel_commands_and_build_script() -> None:
     text = (
         '{"buildCommand": "pip install -r requirements.txt",\n'
         ' "builds": [{"src": "build_files.sh", "use": "@vercel/static-build"},\n'
@@ -432,7 +434,7 @@ def test_sites_vercel_commands_and_build_script():
     ]
 
 
-def test_sites_platformsh_and_upsun():
+def test_sites_platformsh_and_upsun() -> None:
     app = (
         "name: app\n"
         "hooks:\n"
@@ -464,7 +466,7 @@ def test_sites_platformsh_and_upsun():
     ]
 
 
-def test_sites_ecs_task_definition():
+def test_sites_ecs_task_definition() -> None:
     text = (
         '{"family": "web", "containerDefinitions": [\n'
         '  {"name": "web", "entryPoint": ["sh", "-c"],\n'
@@ -579,7 +581,9 @@ def test_sites_ecs_task_definition():
         ),
     ),
 )
-def test_platforms_noop(git_repo, capsys, path, text):
+def test_platforms_noop(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str
+) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (0, [], "")
 
 
@@ -702,11 +706,13 @@ def test_platforms_noop(git_repo, capsys, path, text):
         ),
     ),
 )
-def test_platforms_finding(git_repo, capsys, path, text, expected):
+def test_platforms_finding(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str, expected: str
+) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (1, [expected], "")
 
 
-def test_platforms_noqa_in_toml_comment(git_repo, capsys):
+def test_platforms_noqa_in_toml_comment(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = '[deploy]\nrelease_command = "python manage.py makemigrations"  # noqa: DMH301\n'
     assert run_hook(git_repo, capsys, {"fly.toml": text}) == (0, [], "")
 
@@ -782,14 +788,14 @@ FAMILY_FINDINGS = [
 ]
 
 
-def test_every_config_family_direct(git_repo, capsys):
+def test_every_config_family_direct(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_hook(git_repo, capsys, FAMILIES) == (1, FAMILY_FINDINGS, "")
 
 
 @pytest.mark.e2e
 def test_every_config_family_reaches_the_hook_through_pre_commit(
-    consumer, pre_commit_home, hooks_repo
-):
+    consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str]
+) -> None:
     write(consumer, FAMILIES)
     git(consumer, "add", "-A")
     result = try_repo(consumer, pre_commit_home, hooks_repo, "check-deploy-makemigrations")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from django_migration_hooks.deploy import procfile
@@ -18,7 +20,7 @@ HINT = "(fix: run makemigrations locally, commit the files, and only `migrate` h
         pytest.param("", id="empty"),
     ),
 )
-def test_procfile_noop(git_repo, capsys, text):
+def test_procfile_noop(git_repo: Path, capsys: pytest.CaptureFixture[str], text: str) -> None:
     assert run_hook(git_repo, capsys, {"Procfile": text}) == (0, [], "")
 
 
@@ -55,11 +57,15 @@ def test_procfile_noop(git_repo, capsys, text):
         ),
     ),
 )
-def test_procfile_finding(git_repo, capsys, text, expected):
+def test_procfile_finding(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], text: str, expected: str
+) -> None:
     assert run_hook(git_repo, capsys, {"Procfile": text}) == (1, [expected], "")
 
 
-def test_procfile_release_script_becomes_deploy_script(git_repo, capsys):
+def test_procfile_release_script_becomes_deploy_script(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     files = {
         "Procfile": "release: ./scripts/reset_dev_db.sh\n",
         "scripts/reset_dev_db.sh": "#!/bin/sh\npython manage.py makemigrations\n",
@@ -74,7 +80,7 @@ def test_procfile_release_script_becomes_deploy_script(git_repo, capsys):
     )
 
 
-def test_procfile_variants_claimed():
+def test_procfile_variants_claimed() -> None:
     assert procfile.claims("Procfile")
     assert procfile.claims("deploy/Procfile.staging")
     assert not procfile.claims("Procfiles")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from django_migration_hooks.deploy import python
@@ -62,7 +64,9 @@ def dmh301(path: str, line: int, col: int, where: str) -> str:
         ),
     ),
 )
-def test_python_noop(git_repo, capsys, path, text):
+def test_python_noop(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str
+) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (0, [], "")
 
 
@@ -128,11 +132,15 @@ def test_python_noop(git_repo, capsys, path, text):
         ),
     ),
 )
-def test_python_finding(git_repo, capsys, path, text, expected):
+def test_python_finding(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str, expected: str
+) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (1, [expected], "")
 
 
-def test_procfile_runs_neutral_python_script(git_repo, capsys):
+def test_procfile_runs_neutral_python_script(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     files = {
         "Procfile": "release: python boot_db.py\nweb: gunicorn a.wsgi\n",
         "boot_db.py": "from django.core.management import call_command\n"
@@ -150,7 +158,7 @@ def test_procfile_runs_neutral_python_script(git_repo, capsys):
     )
 
 
-def test_ci_runs_invoke_dev_task(git_repo, capsys):
+def test_ci_runs_invoke_dev_task(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     files = {
         "Procfile": "release: invoke make-migrations\n",
         "tasks.py": "from invoke import task\n\n\n"
@@ -185,7 +193,7 @@ def test_ci_runs_invoke_dev_task(git_repo, capsys):
         ("app/models.py", False),
     ),
 )
-def test_python_deploy_script_names(path, expected):
+def test_python_deploy_script_names(path: str, expected: bool) -> None:
     assert python.is_deploy_script(path) is expected
 
 
@@ -217,13 +225,17 @@ def test_python_deploy_script_names(path, expected):
         ),
     ),
 )
-def test_python_argv_shapes(git_repo, capsys, text, col):
+def test_python_argv_shapes(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], text: str, col: int
+) -> None:
     rc, out, err = run_hook(git_repo, capsys, {"entrypoint.py": text})
     assert (rc, err) == (1, "")
     assert [line.split(" ")[0:2] for line in out] == [[f"entrypoint.py:2:{col}:", "DMH301"]]
 
 
-def test_wsgi_module_runs_on_every_start(git_repo, capsys):
+def test_wsgi_module_runs_on_every_start(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     files = {
         "mysite/wsgi.py": "from django.core.management import call_command\n"
         "from django.core.wsgi import get_wsgi_application\n\n"
@@ -236,7 +248,9 @@ def test_wsgi_module_runs_on_every_start(git_repo, capsys):
     )
 
 
-def test_rmtree_of_migrations_in_release_script(git_repo, capsys):
+def test_rmtree_of_migrations_in_release_script(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     files = {
         "release.py": "import shutil\nshutil.rmtree('shop/migrations', ignore_errors=True)\n",
     }

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from django_migration_hooks import shell
@@ -44,7 +46,7 @@ def management(text: str) -> list[tuple[str, int, bool]]:
         pytest.param("a\\ b c", [["a b", "c"]], id="escape"),
     ),
 )
-def test_split_commands(text, expected):
+def test_split_commands(text: str, expected: list[list[str]]) -> None:
     assert [[w.value for w in c.words] for c in shell.commands(text)] == expected
 
 
@@ -81,7 +83,7 @@ def test_split_commands(text, expected):
         ("sh ./release.sh", ["./release.sh"], False),
     ),
 )
-def test_unwrap_finds_real_command(text, argv, remote):
+def test_unwrap_finds_real_command(text: str, argv: list[str], remote: bool) -> None:
     assert (argv, remote) in invoked(text)
 
 
@@ -96,18 +98,18 @@ def test_unwrap_finds_real_command(text, argv, remote):
         pytest.param("cat <<EOF\npython manage.py makemigrations\nEOF", id="cat-heredoc"),
     ),
 )
-def test_not_a_management_command_noop(text):
+def test_not_a_management_command_noop(text: str) -> None:
     assert management(text) == []
 
 
-def test_offsets_map_through_nested_quotes():
+def test_offsets_map_through_nested_quotes() -> None:
     text = "ssh host 'bash -c \"python manage.py makemigrations\"'"
     [(sub, pos, remote)] = management(text)
     assert (sub, remote) == ("makemigrations", True)
     assert text[pos : pos + len(sub)] == sub
 
 
-def test_offsets_map_through_escapes():
+def test_offsets_map_through_escapes() -> None:
     text = 'sh -c "echo \\"x\\" && python manage.py makemigrations"'
     [(sub, pos, _)] = management(text)
     assert text[pos : pos + len(sub)] == "makemigrations"
@@ -133,7 +135,7 @@ def site(text: str, path: str = "deploy.sh") -> CommandSite:
         pytest.param("find . -path '*/migrations/*.py' -print\n", id="find-no-delete"),
     ),
 )
-def test_analyse_noop(text):
+def test_analyse_noop(text: str) -> None:
     assert _analyse.analyse(site(text))[0] == []
 
 
@@ -167,12 +169,12 @@ def test_analyse_noop(text):
         ),
     ),
 )
-def test_analyse_finding(text, code, word):
+def test_analyse_finding(text: str, code: str, word: str) -> None:
     [hit] = _analyse.analyse(site(text))[0]
     assert (hit.code, hit.word) == (code, word)
 
 
-def test_locate_skips_comment_lines_and_earlier_mentions():
+def test_locate_skips_comment_lines_and_earlier_mentions() -> None:
     text = (
         "#!/bin/sh\n"
         "# python manage.py makemigrations\n"
@@ -195,13 +197,13 @@ def test_locate_skips_comment_lines_and_earlier_mentions():
         ("README.md", False, False),
     ),
 )
-def test_shell_claims_and_dev_helpers(path, claimed, dev):
+def test_shell_claims_and_dev_helpers(path: str, claimed: bool, dev: bool) -> None:
     assert scripts.claims(path) is claimed
     if claimed:
         assert site("x\n", path).dev is dev
 
 
-def test_empty_script_has_no_sites():
+def test_empty_script_has_no_sites() -> None:
     assert scripts.sites("a.sh", "") == []
 
 
@@ -247,7 +249,9 @@ def dmh301(path: str, line: int, col: int, where: str = "script", remote: bool =
         ),
     ),
 )
-def test_shell_noop(git_repo, capsys, path, text):
+def test_shell_noop(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str
+) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (0, [], "")
 
 
@@ -308,5 +312,7 @@ def test_shell_noop(git_repo, capsys, path, text):
         ),
     ),
 )
-def test_shell_finding(git_repo, capsys, path, text, expected):
+def test_shell_finding(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str, expected: str
+) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (1, [expected], "")

@@ -19,6 +19,11 @@ from django_migration_hooks.deploy._yaml import (
 )
 
 
+def mapping(node: object) -> Map:
+    assert isinstance(node, Map)
+    return node
+
+
 def where(value: object) -> tuple[str, int, int, int]:
     assert isinstance(value, Str)
     return str(value), value.line, value.col, value.end_line
@@ -47,23 +52,23 @@ def where(value: object) -> tuple[str, int, int, int]:
         pytest.param("run: &a |\n  blk\n", ("blk\n", 2, 3, 2), id="anchored-block"),
     ),
 )
-def test_scalar_positions(text, expected):
+def test_scalar_positions(text: str, expected: tuple[str, int, int, int]) -> None:
     (document,) = load_yaml("f.yml", text)
     assert isinstance(document, Map)
     assert where(document["run"]) == expected
 
 
-def test_multi_document_stream():
+def test_multi_document_stream() -> None:
     documents = load_yaml("f.yml", "a: 1\n---\nb: 2\n...\n---\n")
     assert [dict(d) if isinstance(d, Map) else d for d in documents] == [
         {"a": "1"},
         {"b": "2"},
         None,
     ]
-    assert where(documents[1]["b"]) == ("2", 3, 4, 3)  # type: ignore[index]
+    assert where(mapping(documents[1])["b"]) == ("2", 3, 4, 3)
 
 
-def test_merge_keys_and_aliases_keep_anchor_positions():
+def test_merge_keys_and_aliases_keep_anchor_positions() -> None:
     text = (
         ".base: &base\n"
         "  script: &cmd python manage.py migrate\n"
@@ -74,17 +79,17 @@ def test_merge_keys_and_aliases_keep_anchor_positions():
         "again: *cmd\n"
     )
     (document,) = load_yaml("f.yml", text)
-    job = document["job"]  # type: ignore[index]
+    job = mapping(document)["job"]
     assert isinstance(job, Map)
     assert where(job["script"]) == ("python manage.py migrate", 2, 16, 2)
     assert where(job["stage"]) == ("deploy", 6, 10, 6)
-    assert where(document["again"]) == ("python manage.py migrate", 2, 16, 2)  # type: ignore[index]
+    assert where(mapping(document)["again"]) == ("python manage.py migrate", 2, 16, 2)
 
 
-def test_merge_key_with_list_of_mappings():
+def test_merge_key_with_list_of_mappings() -> None:
     text = "a: &a {x: 1}\nb: &b {x: 2, y: 3}\nc:\n  <<: [*a, *b]\n"
     (document,) = load_yaml("f.yml", text)
-    assert dict(document["c"]) == {"x": "1", "y": "3"}  # type: ignore[arg-type,index]
+    assert dict(mapping(mapping(document)["c"])) == {"x": "1", "y": "3"}
 
 
 @pytest.mark.parametrize(
@@ -101,16 +106,16 @@ def test_merge_key_with_list_of_mappings():
         ),
     ),
 )
-def test_custom_tags_are_kept_not_constructed(text, tag):
+def test_custom_tags_are_kept_not_constructed(text: str, tag: str) -> None:
     (document,) = load_yaml("f.yml", text)
-    value = document["v"]  # type: ignore[index]
+    value = mapping(document)["v"]
     assert isinstance(value, Str | Seq)
     assert value.tag == tag
 
 
-def test_null_values_are_none():
+def test_null_values_are_none() -> None:
     (document,) = load_yaml("f.yml", "a:\nb: ~\nc: null\nd: ''\n")
-    assert dict(document) == {"a": None, "b": None, "c": None, "d": ""}  # type: ignore[arg-type]
+    assert dict(mapping(document)) == {"a": None, "b": None, "c": None, "d": ""}
 
 
 def _billion_laughs() -> str:
@@ -151,13 +156,13 @@ def _billion_laughs() -> str:
         ),
     ),
 )
-def test_bad_yaml_is_one_line_problem(text, message):
+def test_bad_yaml_is_one_line_problem(text: str, message: str) -> None:
     with pytest.raises(FileProblem) as excinfo:
         load_yaml("f.yml", text)
     assert str(excinfo.value) == message
 
 
-def test_deep_block_nesting_is_a_problem_not_a_crash():
+def test_deep_block_nesting_is_a_problem_not_a_crash() -> None:
     text = "".join(f"{' ' * i}k{i}:\n" for i in range(990)) + " " * 990 + "v: 1\n"
     with pytest.raises(FileProblem) as excinfo:
         load_yaml("f.yml", text)
@@ -171,7 +176,7 @@ def test_deep_block_nesting_is_a_problem_not_a_crash():
 # --- JSON -----------------------------------------------------------------------------------------
 
 
-def test_json_positions_after_escapes():
+def test_json_positions_after_escapes() -> None:
     text = '{"a": ["\\u00e9\\"  x", 1, null, true],\n "b": {"c": "  d\\ud83d\\ude00"}}'
     document = load_json("f.json", text)
     assert isinstance(document, Map)
@@ -183,7 +188,7 @@ def test_json_positions_after_escapes():
         None,
         ("true", 1, 32, 1),
     ]
-    assert where(document["b"]["c"]) == ("  d\U0001f600", 2, 16, 2)  # type: ignore[index]
+    assert where(mapping(document["b"])["c"]) == ("  d\U0001f600", 2, 16, 2)
     assert (a.line, a.col) == (1, 7)
 
 
@@ -204,7 +209,7 @@ def test_json_positions_after_escapes():
         ),
     ),
 )
-def test_bad_json_is_one_line_problem(text, message):
+def test_bad_json_is_one_line_problem(text: str, message: str) -> None:
     with pytest.raises(FileProblem) as excinfo:
         load_json("f.json", text)
     assert str(excinfo.value) == message
@@ -213,20 +218,20 @@ def test_bad_json_is_one_line_problem(text, message):
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def test_strings_flattens_nested_lists_but_not_references():
+def test_strings_flattens_nested_lists_but_not_references() -> None:
     (document,) = load_yaml(
         "f.yml", "s:\n  - a\n  - [b, [c]]\n  - !reference [.x, y]\n  - {k: v}\n"
     )
-    assert strings(document["s"]) == ["a", "b", "c"]  # type: ignore[index]
+    assert strings(mapping(document)["s"]) == ["a", "b", "c"]
     assert strings(None) == []
 
 
-def test_walk_visits_every_mapping_in_order():
+def test_walk_visits_every_mapping_in_order() -> None:
     (document,) = load_yaml("f.yml", "a: {b: {c: 1}}\nd: [{e: 2}, [{f: 3}]]\n")
     assert [sorted(m) for m in walk(document)] == [["a", "d"], ["b"], ["c"], ["e"], ["f"]]
 
 
-def test_site_helpers():
+def test_site_helpers() -> None:
     first, second = Str("sh", 3, 5, 3), Str("-c", 2, 9, 4)
     assert argv_site([first, second], "ctx") == CommandSite(None, ("sh", "-c"), 2, 9, 4, "ctx")
     assert argv_site([], "ctx") is None
@@ -235,7 +240,7 @@ def test_site_helpers():
     assert unique([site, None, site]) == [CommandSite("x", None, 1, 2, 1, "ctx")]
 
 
-def test_alias_budget_is_shared_by_every_document_of_a_file():
+def test_alias_budget_is_shared_by_every_document_of_a_file() -> None:
     document = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
     for name in "bcd":
         document += f"{name}: &{name} [" + ",".join([f"*{chr(ord(name) - 1)}"] * 9) + "]\n"
@@ -248,7 +253,7 @@ def test_alias_budget_is_shared_by_every_document_of_a_file():
     )
 
 
-def test_iter_yaml_keep_skips_documents_without_building_them():
+def test_iter_yaml_keep_skips_documents_without_building_them() -> None:
     text = "kind: A\nspec: {x: 1}\n---\nkind: B\ncommand: [run]\n---\nbad: *undefined_in_kept\n"
     documents = iter_yaml("f.yml", text, keep=lambda source: "command" in source)
     assert next(documents) is None
