@@ -1,6 +1,6 @@
 """check-missing-migrations: discovery, relevance filter, result mapping, cache and errors.
 
-These tests start no Django project (see tests/test_django_tier.py for that), except the
+These tests start no Django project (see tests/missing/test_django_tier.py for that), except the
 end-to-end runs through the real pre-commit at the bottom.
 """
 
