@@ -148,18 +148,9 @@ def _run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProc
     )
 
 
-@pytest.fixture(scope="session")
-def pycache(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """One bytecode cache for the session, so each runner start does not recompile Django."""
-    return str(tmp_path_factory.mktemp("pycache"))
-
-
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pycache: str) -> None:
-    # the hook keeps bytecode under $XDG_CACHE_HOME/django-migration-hooks/pycache: share it
-    cache = tmp_path / "cache" / "django-migration-hooks"
-    cache.mkdir(parents=True)
-    (cache / "pycache").symlink_to(pycache)
+def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "cache" / "django-migration-hooks").mkdir(parents=True)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("PYTHONPYCACHEPREFIX", raising=False)
     monkeypatch.delenv("PRE_COMMIT", raising=False)
@@ -1017,3 +1008,22 @@ def test_import_hook_rewriting_migrations_honoured(
         "(fix: python manage.py makemigrations catalog)"
     ]
     assert django_verdict(python, repo) == 1
+
+
+def test_the_runner_writes_no_bytecode_and_reads_what_pip_compiled(
+    django_env: tuple[str, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bytecode prefix would make Python ignore the .pyc files pip compiled for Django and
+    compile them all again on every first run (every CI run): the runner reads those and writes
+    no bytecode, into the repository or anywhere else."""
+    _, python, template = django_env
+    repo = make_repo(tmp_path, template)
+    for stale in repo.rglob("__pycache__"):
+        shutil.rmtree(stale)
+    site = python.parent.parent / "lib"
+    before = sorted(site.rglob("*.pyc"))
+    monkeypatch.chdir(repo)
+    assert main(["--python", str(python), "--mode", "django"]) == 0
+    assert sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*.pyc")) == []
+    assert not (tmp_path / "cache" / "django-migration-hooks" / "pycache").exists()
+    assert sorted(site.rglob("*.pyc")) == before

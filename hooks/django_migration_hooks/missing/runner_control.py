@@ -67,14 +67,11 @@ class Runner:
                 os.makedirs(cache_dir(), exist_ok=True)
                 argv += ["--code-cache", os.path.join(cache_dir(), "code")]
         if "PYTHONPYCACHEPREFIX" not in proc_env:
-            # Bytecode goes to our cache, never into the repository (even under
-            # PYTHONDONTWRITEBYTECODE), so a cold check does not recompile the project.
-            prefix = os.path.join(cache_dir(), "pycache")
-            with contextlib.suppress(OSError):
-                os.makedirs(prefix, exist_ok=True)
-                proc_env["PYTHONPYCACHEPREFIX"] = prefix
-                proc_env.pop("PYTHONDONTWRITEBYTECODE", None)
-                argv.append("--precise-bytecode-stamps")
+            # Read the bytecode pip compiled for Django and every installed package, write none
+            # (so nothing lands in the repository): the migrations run from the code cache. A
+            # bytecode prefix would make Python ignore those .pyc files and compile them all
+            # again on every first run, which is every CI run.
+            proc_env["PYTHONDONTWRITEBYTECODE"] = "1"
         self.started_ns = file_clock(cache_dir())
         try:
             self.proc = subprocess.Popen(
