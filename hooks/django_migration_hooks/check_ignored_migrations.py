@@ -315,7 +315,7 @@ def check_unmigrated(apps: Iterable[App], read: Callable[[str], str | None]) -> 
     """DMH204: apps defining concrete models without any migration."""
     findings = []
     for app in apps:
-        if app.migrations or TEST_DIRS & set(app.path.split("/")):
+        if app.migrations or app.migrations_off or TEST_DIRS & set(app.path.split("/")):
             continue
         for module in app.models:
             models = _apps.concrete_models(read(module) or "")

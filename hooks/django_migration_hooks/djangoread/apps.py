@@ -38,7 +38,6 @@ hooks read apps and listings through one module.
 
 from __future__ import annotations
 
-import ast
 import bisect
 import os
 import posixpath
@@ -48,6 +47,7 @@ from typing import NamedTuple
 
 from django_migration_hooks import _git
 from django_migration_hooks._files import FileProblem, read_text
+from django_migration_hooks.djangoread import settings as _settings
 from django_migration_hooks.djangoread.listing import Listing as Listing
 from django_migration_hooks.djangoread.listing import is_skipped as is_skipped
 from django_migration_hooks.djangoread.listing import list_repository as list_repository
@@ -55,10 +55,13 @@ from django_migration_hooks.djangoread.listing import parent_dir
 from django_migration_hooks.djangoread.listing import real_path as real_path
 from django_migration_hooks.djangoread.listing import repo_files as repo_files
 from django_migration_hooks.djangoread.listing import tracked_files as tracked_files
+from django_migration_hooks.djangoread.modelclasses import USER_BASES as USER_BASES
+from django_migration_hooks.djangoread.modelclasses import concrete_models as concrete_models
+from django_migration_hooks.djangoread.modelclasses import defines_models as defines_models
+from django_migration_hooks.djangoread.modelclasses import meta_true as meta_true
 
 TextReader = Callable[[str], "str | None"]  # a file's text, None when absent or unreadable
 
-USER_BASES = frozenset({"AbstractUser", "AbstractBaseUser"})
 MIGRATION_RE = re.compile(r"^(\d+)_")
 LABEL_RE = re.compile(r"""^[ \t]+label[ \t]*(?::[^=]*)?=[ \t]*(['"])([^'"\n]+)\1""", re.MULTILINE)
 NAME_RE = re.compile(r"""^[ \t]+name[ \t]*(?::[^=]*)?=[ \t]*(['"])([^'"\n]+)\1""", re.MULTILINE)
@@ -77,6 +80,7 @@ class App(NamedTuple):
     has_init: bool
     migrations: list[str]
     apps_py: str | None
+    migrations_off: bool = False  # MIGRATION_MODULES maps the label to None
 
     def join(self, *names: str) -> str:
         return posixpath.join(self.path, *names) if self.path else posixpath.join(*names)
@@ -137,104 +141,6 @@ def _uses_django(text: str | None) -> bool:
     return bool(text) and "django" in (text or "")
 
 
-def concrete_models(text: str) -> list[tuple[str, int]]:
-    """(class name, line) of each concrete Django model (not abstract, not a proxy) in source.
-
-    A class is a model when a base is `models.Model`, `Model`, Django's user bases, a name
-    ending in `Model` that is not imported from a non-Django library (`pydantic.BaseModel` is
-    not a model), or another model class of the same module (abstract ones included).
-    """
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
-        return []
-    foreign = _foreign_names(tree)
-    classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.bases]
-    local: set[str] = set()
-    changed = True
-    while changed:  # models deriving from models of the same module, in any order
-        changed = False
-        for node in classes:
-            if node.name not in local and any(
-                _looks_like_model_base(base, local, foreign) for base in node.bases
-            ):
-                local.add(node.name)
-                changed = True
-    found = [(node.name, node.lineno) for node in classes if node.name in local and _concrete(node)]
-    return sorted(found, key=lambda item: item[1])
-
-
-def defines_models(text: str) -> bool:
-    """Whether model source defines a concrete Django model (not abstract, not a proxy)."""
-    return bool(concrete_models(text))
-
-
-NON_DJANGO_MODULES = frozenset(
-    {"pydantic", "pydantic_settings", "ninja", "msgspec", "attrs", "sqlalchemy", "sqlmodel"}
-)
-
-
-def _foreign_names(tree: ast.Module) -> set[str]:
-    """Names bound to non-Django libraries: `from pydantic import BaseModel`, `import pydantic`."""
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            if node.module.split(".")[0] in NON_DJANGO_MODULES:
-                names.update(alias.asname or alias.name for alias in node.names)
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name.split(".")[0] in NON_DJANGO_MODULES:
-                    names.add(alias.asname or alias.name.split(".")[0])
-    return names
-
-
-def _looks_like_model_base(
-    node: ast.expr, local: Iterable[str] = (), foreign: Iterable[str] = ()
-) -> bool:
-    if isinstance(node, ast.Subscript):  # Generic[...] style bases
-        node = node.value
-    if isinstance(node, ast.Attribute):
-        root = node.value
-        while isinstance(root, ast.Attribute):
-            root = root.value
-        if isinstance(root, ast.Name) and (root.id in foreign or root.id in NON_DJANGO_MODULES):
-            return False
-        name = node.attr
-    elif isinstance(node, ast.Name):
-        name = node.id
-        if name in local:
-            return True
-        if name in foreign:
-            return False
-    else:
-        return False
-    if name == "BaseModel":  # pydantic's, django-ninja's Schema base, ...: not Django's
-        return False
-    return name.endswith("Model") or name in USER_BASES
-
-
-def meta_true(meta: ast.ClassDef, name: str) -> bool:
-    """Whether a Meta class sets `name = True` (the first constant assigned to it counts)."""
-    for stmt in meta.body:
-        if (
-            isinstance(stmt, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
-            and isinstance(stmt.value, ast.Constant)
-        ):
-            return stmt.value.value is True
-    return False
-
-
-def _concrete(cls: ast.ClassDef) -> bool:
-    """Whether no Meta class of a model class makes it abstract or a proxy."""
-    return not any(
-        meta_true(item, flag)
-        for item in cls.body
-        if isinstance(item, ast.ClassDef) and item.name == "Meta"
-        for flag in ("abstract", "proxy")
-    )
-
-
 def is_django_migrations_dir(
     migrations_dir: str, paths: Iterable[str], read: TextReader = read_disk
 ) -> bool:
@@ -277,9 +183,10 @@ def find_apps(paths: Iterable[str], read: TextReader = read_disk) -> list[App]:
 
 
 def _find_apps(paths: Iterable[str], read: TextReader) -> list[App]:
+    every = list(paths)
     files = [
         p
-        for p in paths
+        for p in every
         if ("models" in p or "migrations/" in p or p.endswith("apps.py") or "pyvenv.cfg" in p)
         and not is_skipped(p)
     ]
@@ -290,65 +197,163 @@ def _find_apps(paths: Iterable[str], read: TextReader) -> list[App]:
     by_dir: dict[str, list[str]] = {}
     for path in files:
         by_dir.setdefault(parent_dir(path), []).append(path.rpartition("/")[2])
+    # a folder named models with its own apps.py or migrations/ is an app (label `models`),
+    # not the models package of the folder above
+    models_apps = {
+        d
+        for d in by_dir
+        if posixpath.basename(d) == "models"
+        and ("apps.py" in by_dir[d] or f"{d}/migrations" in by_dir)
+    }
 
     models_pkg: dict[str, list[str]] = {}  # app dir -> .py files under models/
     migration_dirs: dict[str, list[str]] = {}  # app dir -> names under migrations/
     for path in files:
         parts = path.split("/")
         for i, part in enumerate(parts[:-1]):
-            if part == "models" and parts[-1].endswith(".py"):
-                models_pkg.setdefault("/".join(parts[:i]), []).append(path)
-            elif part == "migrations":
+            if part == "migrations":
                 migration_dirs.setdefault("/".join(parts[:i]), []).append("/".join(parts[i + 1 :]))
+            elif (
+                part == "models"
+                and parts[-1].endswith(".py")
+                and "/".join(parts[: i + 1]) not in models_apps
+            ):
+                models_pkg.setdefault("/".join(parts[:i]), []).append(path)
 
     candidates: set[str] = set(migration_dirs) | set(models_pkg)
     for directory, names in by_dir.items():
         if "models.py" in names or "apps.py" in names:
             candidates.add(directory)
 
+    configs: set[str] = set()  # app folders with an AppConfig
     apps: list[App] = []
     for directory in sorted(candidates):
-        if posixpath.basename(directory) in ("migrations", "models"):
+        base = posixpath.basename(directory)
+        if base == "migrations" or (base == "models" and directory not in models_apps):
             continue
-        names = by_dir.get(directory, [])
+        app = _app(directory, by_dir.get(directory, []), models_pkg, migration_dirs, read)
+        if app is not None:
+            apps.append(app)
+            if app.apps_py is not None and "AppConfig" in (read(app.apps_py) or ""):
+                configs.add(directory)
+    apps = _merge_subpackages(apps, configs, _settings.installed_names(every, read))
+    return _apply_migration_modules(apps, every, _settings.migration_modules(every, read))
 
-        def join(name: str, d: str = directory) -> str:
-            return f"{d}/{name}" if d else name
 
-        apps_py = join("apps.py") if "apps.py" in names else None
-        model_files = sorted(
-            [join("models.py")] if "models.py" in names else models_pkg.get(directory, [])
-        )
-        is_app_config = apps_py is not None and "AppConfig" in (read(apps_py) or "")
-        uses_django = is_app_config or any(_uses_django(read(m)) for m in model_files[:20])
+def _app(
+    directory: str,
+    names: list[str],
+    models_pkg: dict[str, list[str]],
+    migration_dirs: dict[str, list[str]],
+    read: TextReader,
+) -> App | None:
+    def join(name: str, d: str = directory) -> str:
+        return f"{d}/{name}" if d else name
 
-        migrations_dir: str | None = None
-        has_init = False
-        migrations: list[str] = []
-        names_below = migration_dirs.get(directory)
-        if names_below is not None and _django_migrations(
-            join("migrations"), names_below, read, next_to_app=uses_django
+    apps_py = join("apps.py") if "apps.py" in names else None
+    model_files = sorted(
+        [join("models.py")] if "models.py" in names else models_pkg.get(directory, [])
+    )
+    is_app_config = apps_py is not None and "AppConfig" in (read(apps_py) or "")
+    uses_django = is_app_config or any(_uses_django(read(m)) for m in model_files[:20])
+
+    migrations_dir: str | None = None
+    has_init = False
+    migrations: list[str] = []
+    names_below = migration_dirs.get(directory)
+    if names_below is not None and _django_migrations(
+        join("migrations"), names_below, read, next_to_app=uses_django
+    ):
+        migrations_dir = join("migrations")
+        top = sorted(n for n in names_below if "/" not in n)
+        has_init = "__init__.py" in top
+        migrations = [
+            f"{migrations_dir}/{n}" for n in top if n.endswith(".py") and n != "__init__.py"
+        ]
+    if not uses_django and migrations_dir is None:
+        return None
+    return App(
+        path=directory,
+        label=app_label(directory, read),
+        models=model_files,
+        migrations_dir=migrations_dir,
+        has_init=has_init,
+        migrations=migrations,
+        apps_py=apps_py,
+    )
+
+
+def _merge_subpackages(apps: list[App], configs: set[str], installed: set[str]) -> list[App]:
+    """Model modules of an app's sub-packages belong to that app (Django loads `<app>.models`
+    only: `dojo/finding/models.py` holds models of app `dojo`). A folder with its own
+    AppConfig, migrations or a dotted name in the settings stays an app."""
+    owners = {app.path for app in apps if app.path in configs or app.migrations_dir is not None}
+    merged: dict[str, list[str]] = {}
+    kept: list[App] = []
+    for app in apps:
+        owner = _owner(app.path, owners)
+        if (
+            owner is None
+            or app.path in owners
+            or any(app.path.endswith(name.replace(".", "/")) for name in installed)
         ):
-            migrations_dir = join("migrations")
-            top = sorted(n for n in names_below if "/" not in n)
-            has_init = "__init__.py" in top
-            migrations = [
-                f"{migrations_dir}/{n}" for n in top if n.endswith(".py") and n != "__init__.py"
-            ]
-        if not uses_django and migrations_dir is None:
+            kept.append(app)
+        else:
+            merged.setdefault(owner, []).extend(app.models)
+    return [
+        app._replace(models=sorted({*app.models, *merged[app.path]})) if app.path in merged else app
+        for app in kept
+    ]
+
+
+def _owner(path: str, owners: set[str]) -> str | None:
+    """The nearest folder above path that is an app."""
+    directory = path
+    while directory:
+        directory = parent_dir(directory)
+        if directory in owners:
+            return directory
+    return None
+
+
+def _apply_migration_modules(
+    apps: list[App], paths: list[str], modules: dict[str, str | None]
+) -> list[App]:
+    """Migrations where `MIGRATION_MODULES` puts them; `None` switches them off on purpose."""
+    if not modules:
+        return apps
+    result: list[App] = []
+    for app in apps:
+        if app.label not in modules:
+            result.append(app)
             continue
-        apps.append(
-            App(
-                path=directory,
-                label=app_label(directory, read),
-                models=model_files,
-                migrations_dir=migrations_dir,
-                has_init=has_init,
-                migrations=migrations,
-                apps_py=apps_py,
+        module = modules[app.label]
+        if module is None:
+            result.append(app._replace(migrations_off=True))
+            continue
+        directory = _module_dir(app.path, module)
+        prefix = directory + "/" if directory else ""
+        top = sorted(p[len(prefix) :] for p in paths if p.startswith(prefix))
+        top = [n for n in top if "/" not in n]
+        result.append(
+            app._replace(
+                migrations_dir=directory,
+                has_init="__init__.py" in top,
+                migrations=[prefix + n for n in top if n.endswith(".py") and n != "__init__.py"],
             )
         )
-    return apps
+    return result
+
+
+def _module_dir(app_path: str, module: str) -> str:
+    """The folder of a dotted module, rooted where the app's own package name starts it."""
+    parts = app_path.split("/") if app_path else []
+    dotted = module.split(".")
+    for start in range(len(parts)):
+        tail = parts[start:]
+        if dotted[: len(tail)] == tail:
+            return "/".join([*parts[:start], *dotted])
+    return "/".join([*parts[:-1], *dotted]) if parts else "/".join(dotted)
 
 
 def project_apps(apps: Iterable[App], listing: Listing, cwd: str = ".") -> list[App]:
