@@ -787,3 +787,70 @@ def test_tracked_app_named_build_is_checked(
         ],
         "",
     )
+
+
+# openwisp-controller: a dependency Django computes (a label from a variable, swapper.dependency)
+COMPUTED_LABEL = (
+    "from django.db import migrations\n\n\n"
+    "class Migration(migrations.Migration):\n"
+    "    model_app_label = 'users'\n"
+    "    dependencies = [(model_app_label, '0002_more')]\n"
+    "    operations = []\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("third", "why"),
+    (
+        pytest.param(
+            COMPUTED_LABEL, "`(model_app_label, '0002_more')` (line 6)", id="label-from-variable"
+        ),
+        pytest.param(
+            mig("users.0002_more", "(swapper.dependency('users', 'organization'))"),
+            "`swapper.dependency('users', 'organization')` (line 8)",
+            id="computed-by-a-call",
+        ),
+    ),
+)
+def test_app_with_a_dependency_the_hook_cannot_evaluate_is_uncertain(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], third: str, why: str
+) -> None:
+    users = {
+        "0001_initial": mig(),
+        "0002_more": mig("users.0001_initial"),
+        "0003_groups": third,
+        "0004_expiry": mig("users.0003_groups"),
+        "0005_other": mig("users.0002_more"),  # a second leaf: uncertain, so not reported
+    }
+    blog = {"0001_initial": mig(), "0002_a": mig("blog.0001_initial")}
+    blog["0002_b"] = blog["0002_a"]
+    commit_tree(git_repo, {**app("users", users), **app("blog", blog)})
+    code, out, err = run(capsys)
+    assert code == 1
+    assert [line.split(": DMH401")[0] for line in out] == [
+        "blog/migrations/0002_a.py:7:9",
+        "blog/migrations/0002_b.py:7:9",
+    ]
+    assert err == (
+        "check-migration-conflicts: app `users` not checked: users/migrations/0003_groups.py: "
+        f"`dependencies` holds {why}, not a literal, the hook cannot tell what it depends on\n"
+    )
+
+
+def test_graph_is_checked_where_migration_modules_puts_migrations(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    moved = {"0001_initial": mig(), "0002_a": mig("dojo.0001_initial")}
+    moved["0002_b"] = moved["0002_a"]
+    files = {k.replace("/migrations/", "/db_migrations/"): v for k, v in app("dojo", moved).items()}
+    settings = "MIGRATION_MODULES = {'dojo': 'dojo.db_migrations'}\n"
+    commit_tree(git_repo, {**files, "site/settings.py": settings})
+    code, out, err = run(capsys)
+    assert (code, [line.split(" has ")[0] for line in out], err) == (
+        1,
+        [
+            "dojo/db_migrations/0002_a.py:7:9: DMH401 app `dojo`",
+            "dojo/db_migrations/0002_b.py:7:9: DMH401 app `dojo`",
+        ],
+        "",
+    )

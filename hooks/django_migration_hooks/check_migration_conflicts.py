@@ -239,7 +239,9 @@ def _index_contents(paths: list[str], links: Mapping[str, str] | None = None) ->
 
 
 def scan_repository() -> tuple[list[Finding], list[str]]:
-    """Findings (before config and noqa) and per-file problems, from the git index."""
+    """Findings (before config and noqa) and per-file problems, from the git index.
+
+    Apps whose edges the hook cannot evaluate get a notice on stderr here, not a finding."""
     tracked, links = tracked_files()
     files = [p for p in tracked if "\n" not in p]
     apps = django_apps(files)
@@ -260,8 +262,37 @@ def scan_repository() -> tuple[list[Finding], list[str]]:
             m for app in group if app.migrations_dir for m in by_dir.get(app.migrations_dir, [])
         ]
         graph = Graph(members, unmigrated_apps={app.label for app in group})
-        findings.update(check_graph(graph))
+        findings.update(certain(check_graph(graph), members))
+    for line in notices(migrations):
+        print(line, file=sys.stderr)
     return sorted(findings), problems
+
+
+def uncertain_apps(migrations: Iterable[MigrationFile]) -> dict[str, MigrationFile]:
+    """Apps with a migration whose edges the hook cannot evaluate -> the first such migration."""
+    found: dict[str, MigrationFile] = {}
+    for migration in sorted(migrations, key=lambda m: m.path):
+        if migration.uncertain:
+            found.setdefault(migration.app_label, migration)
+    return found
+
+
+def certain(findings: Iterable[Finding], migrations: Sequence[MigrationFile]) -> list[Finding]:
+    """The findings outside uncertain apps (their graph is a guess): no DMH401/402/403 there."""
+    unsure = uncertain_apps(migrations)
+    if not unsure:
+        return list(findings)
+    app_of = {m.path: m.app_label for m in migrations}
+    return [f for f in findings if app_of.get(f.path) not in unsure]
+
+
+def notices(migrations: Iterable[MigrationFile]) -> list[str]:
+    """One line per uncertain app, for stderr (never a failure)."""
+    return [
+        f"{HOOK_ID}: app `{label}` not checked: {m.path}: {m.uncertain}, the hook cannot "
+        "tell what it depends on"
+        for label, m in sorted(uncertain_apps(migrations).items())
+    ]
 
 
 def _staged(paths: Sequence[str]) -> list[bytes | None]:

@@ -82,6 +82,7 @@ class MigrationFile(NamedTuple):
     replaces_refs: tuple[Dependency, ...] = ()
     run_before_refs: tuple[Dependency, ...] = ()
     broken: bool = False  # not valid Python (or not text): a node whose edges were read as text
+    uncertain: str = ""  # why its edges are not all known (an entry the hook cannot evaluate)
 
     @property
     def key(self) -> Key:
@@ -100,6 +101,7 @@ def migration_file(
     line: int = 1,
     col: int = 1,
     broken: bool = False,
+    uncertain: str = "",
 ) -> MigrationFile:
     """A MigrationFile of `path`; `edges` maps dependencies/replaces/run_before to entries."""
     dependencies = tuple(edges.get("dependencies", ()))
@@ -122,6 +124,7 @@ def migration_file(
         replaces_refs=replaces,
         run_before_refs=run_before,
         broken=broken,
+        uncertain=uncertain,
     )
 
 
@@ -156,7 +159,8 @@ def app_migrations(app: _apps.App) -> list[str]:
     """The migration modules Django loads for an app (none when migrations/ has no __init__.py)."""
     if app.migrations_dir is None or not app.has_init:
         return []
-    return [p for p in app.migrations if is_migration_path(p)]
+    # the folder may have any name (MIGRATION_MODULES): only the module names count here
+    return [p for p in app.migrations if is_migration_path(f"migrations/{posixpath.basename(p)}")]
 
 
 # --- settings -----------------------------------------------------------------------------------
@@ -286,9 +290,12 @@ def parse_migration(
         ):
             fields[stmt.target.id] = stmt.value
     refs: dict[str, list[Dependency]] = {}
-    for name in ("dependencies", "replaces", "run_before"):
+    uncertain = _changed_elsewhere(cls)
+    for name in EDGE_FIELDS:
         node = fields.get(name)
-        refs[name] = literal_entries(node, settings)[0] if node is not None else []
+        refs[name], complete = literal_entries(node, settings) if node is not None else ([], True)
+        if not complete and not uncertain:
+            uncertain = f"`{name}` holds {_first_unreadable(node, settings)}"
     operations: tuple[ast.Call, ...] = ()
     ops = fields.get("operations")
     if isinstance(ops, (ast.List, ast.Tuple)):
@@ -305,7 +312,36 @@ def parse_migration(
         tree=tree,
         line=cls.lineno,
         col=cls.col_offset + 1,
+        uncertain=uncertain,
     )
+
+
+EDGE_FIELDS = ("dependencies", "replaces", "run_before")
+
+
+def _first_unreadable(node: ast.expr | None, swappable: Mapping[str, str]) -> str:
+    """The first entry the hook cannot evaluate and its line, for a notice."""
+    for element in _elements(node) if node is not None else []:
+        if _entry(element, swappable, 0, 0) is None:
+            return f"`{ast.unparse(element)}` (line {element.lineno}), not a literal"
+    return "an entry that is not a literal"  # pragma: no cover - incomplete fields have one
+
+
+def _elements(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp):
+        return [*_elements(node.left), *_elements(node.right)]
+    return list(node.elts) if isinstance(node, (ast.List, ast.Tuple)) else [node]
+
+
+def _changed_elsewhere(cls: ast.ClassDef) -> str:
+    """A reason when the class body changes an edge field other than by a plain assignment."""
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.FunctionDef, ast.ClassDef)):
+            continue
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and node.id in EDGE_FIELDS:
+                return f"`{node.id}` is changed at line {node.lineno}, not a literal"
+    return ""
 
 
 def source_text(data: bytes) -> str | None:
