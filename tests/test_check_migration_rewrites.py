@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -624,4 +625,117 @@ def test_outside_a_git_repository_is_an_error(
         2,
         [],
         f"check-migration-rewrites: error: {tmp_path} is not inside a git repository\n",
+    )
+
+
+# healthchecks: `apps: Apps` -> `apps: StateApps` and its import; formatting and docstrings
+FILL = """\
+from typing import Any
+
+from django.apps.registry import Apps
+from django.db import migrations
+
+
+def fill(apps: Apps, schema_editor: Any) -> None:
+    Check = apps.get_model("api", "Check")
+    Check.objects.update(kind="simple")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("api", "0001_initial")]
+    operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
+"""
+FILL_RETYPED = (
+    FILL.replace(
+        "from django.apps.registry import Apps\nfrom django.db import migrations\n",
+        "from django.db import migrations\nfrom django.db.migrations.state import StateApps\n",
+    )
+    .replace("apps: Apps", "apps: StateApps")
+    .replace("-> None:", "-> 'None':")
+)
+
+
+@pytest.mark.parametrize(
+    "new",
+    (
+        pytest.param(FILL_RETYPED, id="annotations-and-their-imports"),
+        pytest.param(
+            FILL.replace(
+                "(apps: Apps, schema_editor: Any) -> None", "(apps, schema_editor)"
+            ).replace("from typing import Any\n", ""),
+            id="annotations-removed",
+        ),
+        pytest.param(
+            FILL.replace(
+                "from django.db import migrations\n",
+                "from django.db import (\n    migrations,\n)\n",
+            ).replace("    Check = apps", '    """Fill the kind."""\n    Check = apps')
+            + "# a comment\n",
+            id="imports-formatting-docstring-comment",
+        ),
+        pytest.param(
+            "from __future__ import annotations\n\nfrom typing import TYPE_CHECKING\n"
+            + FILL.replace("from django.apps.registry import Apps\n", "")
+            + "\nif TYPE_CHECKING:\n    from django.apps.registry import Apps\n",
+            id="type-checking-block",
+        ),
+    ),
+)
+def test_edits_that_change_nothing_a_database_sees(new: str) -> None:
+    assert (
+        check_migration_rewrites.check_modified(
+            "api/migrations/0002_fill.py", FILL.encode(), new.encode(), "main", "api"
+        )
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("new", "where"),
+    (
+        pytest.param(FILL.replace('kind="simple"', 'kind="cron"'), (9, 31), id="runpython-code"),
+        pytest.param(
+            FILL.replace(
+                "from django.db import migrations",
+                "from django.db import migrations\nfrom api import helpers as migrations_helpers",
+            ).replace("Check.objects.update", "migrations_helpers.update"),
+            (10, 5),
+            id="a-name-now-means-something-else",
+        ),
+        pytest.param(
+            FILL.replace("from typing import Any", "from typing import Any\nimport json").replace(
+                'kind="simple"', "kind=json.dumps(1)"
+            ),
+            (10, 31),
+            id="new-import-used",
+        ),
+    ),
+)
+def test_edits_of_behaviour_are_still_found(new: str, where: tuple[int, int]) -> None:
+    findings = check_migration_rewrites.check_modified(
+        "api/migrations/0002_fill.py", FILL.encode(), new.encode(), "main", "api"
+    )
+    assert [(f.code, f.line, f.col) for f in findings] == [("DMH411", *where)]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 14), reason="Python 3.14 parses `except A, B:`")
+def test_a_version_python_cannot_parse_is_a_notice_not_a_finding(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    old = FILL.replace(
+        "    Check.objects",
+        "    try:\n        pass\n    except (KeyError, ValueError):\n        pass\n"
+        "    Check.objects",
+    )
+    new = old.replace("except (KeyError, ValueError):", "except KeyError, ValueError:")
+    assert (
+        check_migration_rewrites.check_modified(
+            "api/migrations/0002_fill.py", old.encode(), new.encode(), "main", "api"
+        )
+        == []
+    )
+    assert capsys.readouterr().err == (
+        "check-migration-rewrites: api/migrations/0002_fill.py: not compared: Python "
+        f"{sys.version_info[0]}.{sys.version_info[1]} cannot parse the new version (line 11: "
+        "multiple exception types must be parenthesized)\n"
     )

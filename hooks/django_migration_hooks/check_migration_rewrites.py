@@ -76,11 +76,91 @@ def _strip_docstrings(tree: ast.AST) -> ast.AST:
     return tree
 
 
-def _parse(source: bytes) -> ast.AST | None:
+def _parse(source: bytes) -> ast.Module | None:
     try:
-        return _strip_docstrings(ast.parse(source))
+        return _normalized(ast.parse(source))
     except (SyntaxError, ValueError):
         return None
+
+
+def _parse_problem(source: bytes) -> str:
+    """Why the running Python cannot parse a source ("" when it can)."""
+    try:
+        ast.parse(source)
+    except SyntaxError as exc:
+        return f"line {exc.lineno}: {exc.msg}"
+    except ValueError as exc:
+        return str(exc)
+    return ""
+
+
+def _type_checking(stmt: ast.stmt) -> bool:
+    """`if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:` without an else: never runs."""
+    return (
+        isinstance(stmt, ast.If)
+        and not stmt.orelse
+        and (
+            (isinstance(stmt.test, ast.Name) and stmt.test.id == "TYPE_CHECKING")
+            or (isinstance(stmt.test, ast.Attribute) and stmt.test.attr == "TYPE_CHECKING")
+        )
+    )
+
+
+class _Unannotated(ast.NodeTransformer):
+    """Annotations change nothing a database sees: drop them (`x: T = v` becomes `x = v`)."""
+
+    def visit_arg(self, node: ast.arg) -> ast.arg:
+        node.annotation = None
+        return node
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.FunctionDef:
+        node.returns = None
+        self.generic_visit(node)
+        return node
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> ast.AsyncFunctionDef:
+        node.returns = None
+        self.generic_visit(node)
+        return node
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.stmt | None:
+        if node.value is None:
+            return None
+        return ast.copy_location(ast.Assign([node.target], node.value), node)
+
+
+def _imports(tree: ast.Module) -> ast.stmt:
+    """The module-level imports as one statement: bound name -> what it names, for the names
+    the rest of the module uses (order, grouping and unused imports change nothing)."""
+    bound: dict[str, str] = {}
+    rest: list[ast.stmt] = []
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                name = alias.asname or alias.name.split(".")[0]
+                bound[name] = alias.name if alias.asname else name
+        elif isinstance(stmt, ast.ImportFrom):
+            module = "." * stmt.level + (stmt.module or "")
+            for alias in stmt.names:
+                bound[alias.asname or alias.name] = f"{module}:{alias.name}"
+        else:
+            rest.append(stmt)
+    used = {n.id for stmt in rest for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+    used.add("*")  # a star import is always kept
+    meaning = sorted((name, target) for name, target in bound.items() if name in used)
+    tree.body = rest
+    return ast.Expr(ast.Constant(repr(meaning)))
+
+
+def _normalized(tree: ast.Module) -> ast.Module:
+    """The tree without docstrings, `from __future__` imports, annotations, `TYPE_CHECKING`
+    blocks and import formatting: what the migration does."""
+    tree.body = [stmt for stmt in tree.body if not _type_checking(stmt)]
+    _strip_docstrings(tree)
+    tree = _Unannotated().visit(tree)
+    imports = _imports(tree)
+    tree.body = [*tree.body, imports]  # last: a change of behaviour is located first
+    return tree
 
 
 def _position(node: ast.AST) -> tuple[int, int] | None:
@@ -228,14 +308,21 @@ def check_modified(
     """
     if old == new:
         return []
-    old_tree, new_tree = _parse(old), _parse(new)
-    if squashes and old_tree is not None and new_tree is not None:
+    old_module, new_module = _parse(old), _parse(new)
+    if old_module is None or new_module is None:
+        # never a finding because the running Python cannot parse a side: say so, once
+        side, source = ("the base", old) if old_module is None else ("the new", new)
+        _notice(
+            f"{path}: not compared: Python {sys.version_info[0]}.{sys.version_info[1]} cannot "
+            f"parse {side} version ({_parse_problem(source)})"
+        )
+        return []
+    old_tree: ast.AST = old_module
+    new_tree: ast.AST = new_module
+    if squashes:
         old_tree = squash_transition(old_tree, squashes, gone, _edge_keys(new_tree))
         new_tree = squash_transition(new_tree, squashes, gone)
-    if old_tree is None or new_tree is None:
-        where: tuple[int, int] | None = (1, 1)
-    else:
-        where = first_difference(old_tree, new_tree)
+    where = first_difference(old_tree, new_tree)
     if where is None:
         return []
     name = _qualified(app, posixpath.basename(path)[:-3])
