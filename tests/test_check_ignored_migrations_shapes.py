@@ -182,3 +182,63 @@ def test_app_mapped_to_none_has_no_migrations_on_purpose(
         },
     )
     assert run(capsys) == (0, [], "")
+
+
+# readthedocs: `.dockerignore` `*` then `!requirements/`: the image holds no app code at all
+BLOG = {
+    "blog/__init__.py": "",
+    "blog/models.py": MODELS,
+    "blog/migrations/__init__.py": "",
+    "blog/migrations/0001_initial.py": MIGRATION,
+    "requirements/pip.txt": "django\n",
+}
+
+
+def test_build_that_never_holds_the_app(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(git_repo, {**BLOG, ".dockerignore": "*\n!requirements/\n"})
+    assert run(capsys) == (0, [], "")
+
+
+def test_build_that_holds_the_app_but_not_its_migrations(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(git_repo, {**BLOG, ".dockerignore": "*\n!requirements/\n!blog/\nblog/migrations\n"})
+    assert run(capsys)[1] == [
+        ".dockerignore:4:1: DMH202 `blog/migrations` keeps the migrations of app `blog` "
+        "(blog/migrations/0001_initial.py and 1 more) out of the Docker build context `.` "
+        "(fix: delete or narrow this rule so every .py file in migrations/ is deployed)"
+    ]
+
+
+# Flask-Migrate / Alembic: env.py, script.py.mako, versions/, alembic.ini are not Django's
+FLASK = {
+    "app.py": "from flask import Flask\n",
+    "alembic.ini": "[alembic]\n",
+    "migrations/env.py": "from alembic import context\n",
+    "migrations/script.py.mako": "",
+    "migrations/versions/abc_init.py": "revision = 'abc'\n",
+}
+
+
+@pytest.mark.parametrize(
+    "ignore",
+    (
+        pytest.param({".gitignore": "migrations/\n"}, id="gitignore"),
+        pytest.param({".gitignore": "**/versions/*.py\n"}, id="gitignore-versions"),
+        pytest.param({".dockerignore": "migrations\n"}, id="dockerignore"),
+        pytest.param({".dockerignore": "**/migrations\n"}, id="dockerignore-anywhere"),
+    ),
+)
+def test_alembic_migrations_of_a_repository_without_django(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], ignore: dict[str, str]
+) -> None:
+    write(git_repo, {**FLASK, **ignore})
+    assert run(capsys) == (0, [], "")
+
+
+def test_alembic_migrations_beside_a_django_app(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    alembic = {f"service/{k}": v for k, v in FLASK.items()}
+    write(git_repo, {**BLOG, **alembic, ".gitignore": "service/migrations/\n"})
+    assert run(capsys) == (0, [], "")

@@ -63,10 +63,11 @@ class Probe(NamedTuple):
 # --- what to test ------------------------------------------------------------------------------
 
 
-def probes(apps: Sequence[App], base: str = "") -> list[Probe]:
+def probes(apps: Sequence[App], base: str = "", *, new_project: bool = True) -> list[Probe]:
     """Migration paths of the apps below base, plus those of a new app next to them.
 
-    Without any app, a new app at the repository root is tested (and nothing below base).
+    Without any app, a new app at the repository root is tested (and nothing below base),
+    unless `new_project` is False (a repository whose migrations are another framework's).
     """
     result: list[Probe] = []
     parents: set[str] = set()
@@ -80,7 +81,7 @@ def probes(apps: Sequence[App], base: str = "") -> list[Probe]:
         init = posixpath.join(migrations_dir, "__init__.py")
         result.append(Probe(init, app, "init" if app.has_init else "future"))
         result.append(Probe(app.future_migration(), app, "future"))
-    if not parents and not base:
+    if not parents and not base and new_project:
         parents.add("")  # no app yet: a rule may still hide the first one
     for parent in sorted(parents):
         if not _under(parent, base):
@@ -91,6 +92,20 @@ def probes(apps: Sequence[App], base: str = "") -> list[Probe]:
         result.append(Probe(f"{folder}/__init__.py", None, "future"))
         result.append(Probe(f"{folder}/0001_initial.py", None, "future"))
     return result
+
+
+def other_framework(files: Iterable[str]) -> bool:
+    """Whether the repository holds Alembic / Flask-Migrate migrations (`alembic.ini`, or a
+    folder with `env.py` and `script.py.mako`): without a Django app, it is not a Django
+    project waiting for its first app."""
+    names: dict[str, set[str]] = {}
+    for path in files:
+        folder, _, name = path.rpartition("/")
+        if name == "alembic.ini":
+            return True
+        if name in ("env.py", "script.py.mako"):
+            names.setdefault(folder, set()).add(name)
+    return any(len(found) == 2 for found in names.values())
 
 
 def new_app_code(probe_list: Iterable[Probe]) -> dict[str, list[str]]:
@@ -111,6 +126,15 @@ def _hides_only_migrations(
     probe: Probe, code: dict[str, list[str]], excluded: Callable[[str], bool]
 ) -> bool:
     return probe.app is not None or not all(excluded(p) for p in code.get(probe.path, []))
+
+
+def _build_lacks_app(probe: Probe, excluded: Callable[[str], bool]) -> bool:
+    """Whether a build leaves out the code of the probe's app too (`*` then `!requirements/`:
+    the image holds no app, the source is mounted): its migrations are not the problem."""
+    if probe.app is None:
+        return False
+    code = [*probe.app.models, *([probe.app.apps_py] if probe.app.apps_py else [])]
+    return bool(code) and all(excluded(path) for path in code)
 
 
 def _under(path: str, base: str) -> bool:
@@ -244,7 +268,12 @@ LineReader = Callable[[str], "list[str] | None"]
 
 
 def check_deploy_ignore(
-    ignore: DeployIgnore, lines: Sequence[str], apps: Sequence[App], read: LineReader
+    ignore: DeployIgnore,
+    lines: Sequence[str],
+    apps: Sequence[App],
+    read: LineReader,
+    *,
+    new_project: bool = True,
 ) -> tuple[list[Finding], list[str]]:
     """DMH202 for one deploy-side ignore file; also returns problems (one line each)."""
     problems: list[str] = []
@@ -257,7 +286,7 @@ def check_deploy_ignore(
     by_rule: dict[IgnoreRule, list[Probe]] = {}
     context_of: dict[IgnoreRule, str] = {}
     for context in ignore.contexts:
-        probe_list = probes(apps, context)
+        probe_list = probes(apps, context, new_project=new_project)
         code = new_app_code(probe_list)
 
         def excluded(path: str, context: str = context) -> bool:
@@ -265,7 +294,11 @@ def check_deploy_ignore(
 
         for probe in probe_list:
             rule = matcher.excluded_by(_relative(probe.path, context))
-            if rule is None or not _hides_only_migrations(probe, code, excluded):
+            if (
+                rule is None
+                or not _hides_only_migrations(probe, code, excluded)
+                or _build_lacks_app(probe, excluded)
+            ):
                 continue
             if context_of.setdefault(rule, context) == context:
                 by_rule.setdefault(rule, []).append(probe)
@@ -401,7 +434,8 @@ def collect() -> Result:
     files = listing.files
     apps = _apps.project_apps(_apps.find_apps(files), listing)
     problems: list[str] = []
-    probe_list = probes(apps)
+    new_project = bool(apps) or not other_framework(files)
+    probe_list = probes(apps, new_project=new_project)
     matches = _check_ignore(probe_list, listing.links)
     findings = check_gitignore(probe_list, _relative_sources(matches), files)
     for ignore in deploy_ignore_files(files):
@@ -410,7 +444,9 @@ def collect() -> Result:
         except FileProblem as exc:
             problems.append(str(exc))
             continue
-        found, trouble = check_deploy_ignore(ignore, lines, apps, _read_lines)
+        found, trouble = check_deploy_ignore(
+            ignore, lines, apps, _read_lines, new_project=new_project
+        )
         findings += found
         problems += trouble
     findings += check_init(apps)
