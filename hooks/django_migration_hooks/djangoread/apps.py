@@ -8,11 +8,16 @@ Stable API (other hooks import it; keep it backward compatible):
   every ``.py`` under ``models/``), ``migrations_dir`` the repo-relative Django migrations folder or
   ``None``, ``has_init`` whether ``migrations/__init__.py`` is present, ``migrations`` the migration
   modules directly in that folder (``__init__.py`` excluded, sorted), ``apps_py`` the repo-relative
-  ``apps.py`` or ``None``. ``App.join(name)`` joins a name under the app folder;
+  ``apps.py`` or ``None``, ``migrations_off`` whether ``MIGRATION_MODULES`` maps the label to
+  ``None``. ``App.join(name)`` joins a name under the app folder;
   ``App.future_migration()`` is the path of the next migration ``makemigrations`` would write.
 - ``find_apps(paths, read=read_disk) -> list[App]``: apps among repo-relative ``/`` file
   paths, sorted by path. A folder is an app when it has an ``apps.py`` defining an ``AppConfig``,
-  a models module that uses Django, or a Django migrations folder. Virtualenvs,
+  a models module that uses Django, or a Django migrations folder; a folder named ``models``
+  is an app when it has its own ``apps.py`` or ``migrations/``. The models of a sub-package
+  with no AppConfig and no migrations belong to the nearest app above it (unless a settings
+  module names it as a dotted string). ``MIGRATION_MODULES`` dict literals of settings modules
+  move an app's migrations folder (``None``: ``migrations_off``). Virtualenvs,
   ``site-packages``, ``node_modules``, ``__pypackages__`` and caches are skipped (build output
   only where git tracks nothing: see ``list_repository``). ``read(path)``
   returns file contents or ``None`` (default: the working tree, relative to the cwd); pass
@@ -27,9 +32,10 @@ Stable API (other hooks import it; keep it backward compatible):
 - ``read_disk(path) -> str | None``: the default reader (UTF-8 text, ``None`` when unreadable).
 - ``project_apps(apps, listing)``: the apps minus those with no tracked file whose folder git
   ignores (scratch copies, vendored packages).
-- ``concrete_models`` knows models by their bases: ``models.Model``, ``Model``, Django's user
-  bases, model classes of the same module, names ending in ``Model`` not imported from pydantic
-  and similar libraries (``BaseModel`` never counts).
+- ``concrete_models`` knows models by their bases (``djangoread.modelclasses``): bases that lead
+  to Django's ``Model`` through imports from ``django``, model classes of the same module, or
+  names imported from elsewhere ending in ``Model``; never pydantic, SQLAlchemy, dataclasses
+  and similar libraries, nor module-level variables.
 
 Repository listings (``is_skipped``, ``list_repository``, ``Listing``, ``tracked_files``,
 ``real_path``, ``repo_files``) live in ``djangoread.listing`` and are part of this API too: the

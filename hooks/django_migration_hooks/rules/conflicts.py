@@ -54,9 +54,10 @@ manage.py makemigrations --merge <app>` and commit the merge migration.
         limitations="""\
 The newer of two leaves cannot be told from the files, so the hint names each leaf. An app with
 a DMH402 dependency on its own missing migration is not also reported under DMH401: fix DMH402
-first. Dependencies computed at import time (not list or tuple literals, `+` of literals
-excepted) are not seen. `MIGRATION_MODULES` in settings is ignored: migrations are expected in
-`<app>/migrations/`.
+first. An app with a dependency the hook cannot evaluate (computed at import time, such as
+`swapper.dependency(...)`, or a label held in a variable; list or tuple literals and `+` of
+literals are read) is uncertain: it gets one notice on stderr and no DMH401/402/403. Migrations
+are read where a `MIGRATION_MODULES` dict literal in a settings module puts them.
 """,
     ),
     Rule(
@@ -101,7 +102,8 @@ keep the old name: the squash's `replaces` maps it.
         limitations="""\
 Dependencies on apps that are not in the repository (third-party packages, `django.contrib`)
 cannot be checked and are skipped, so a typo in an app label looks like a third-party app and is
-missed. Apps are found statically, and `INSTALLED_APPS` is not read.
+missed. Apps are found statically; `INSTALLED_APPS` is only read to tell a sub-package that is
+an app of its own from one whose models belong to the app above it.
 """,
     ),
     Rule(
@@ -139,7 +141,8 @@ migrations this way on its own when it generates both apps together.
 Remove one of the dependencies. Across apps, split one migration in two.
 """,
         limitations="""\
-As for DMH401, only literal `dependencies`/`run_before` are seen.
+As for DMH401, only literal `dependencies`/`run_before` are seen; an app with any other is
+uncertain (one notice, no finding).
 """,
     ),
 )

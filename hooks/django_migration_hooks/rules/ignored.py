@@ -114,7 +114,9 @@ Delete or narrow the rule so every `.py` file in each app's `migrations/` folder
 """,
         limitations="""\
 The build context of a `.dockerignore` is its folder; compose files and CI scripts that name
-another context are not read. The gitignore-syntax dialects use `pathspec` with git's rules;
+another context are not read. A rule is reported only when the build holds the app's code
+(its models or `apps.py`) but not its migrations: an image that holds no app at all (`*` then
+`!requirements/`, the source mounted at run time) is not a migrations problem. The gitignore-syntax dialects use `pathspec` with git's rules;
 tool-specific quirks beyond those listed above are not modelled. An unreadable ignore file
 (binary, not UTF-8) is reported on stderr and skipped (exit code 1).
 """,
@@ -178,13 +180,18 @@ Run `python manage.py makemigrations <app_label>` locally and commit the migrati
 `__init__.py` included.
 """,
         limitations="""\
-The check is static (no import). A class is a model when a base is `models.Model`, `Model`,
-Django's user bases, another model class of the same module (abstract ones included), or a name
-ending in `Model` that is not imported from pydantic, django-ninja, msgspec, attrs, SQLAlchemy
-or SQLModel (`BaseModel` never counts). Models built dynamically or inherited from imported
-bases with other names are not seen. Apps under a `tests/`, `test/` or `testing/` folder are
-skipped, since test apps often run without migrations on purpose. Apps whose migrations live
-elsewhere (`MIGRATION_MODULES`) are reported; silence them with `exclude`.
+The check is static (no import). A class is a model when its bases lead to Django's `Model`:
+a name imported from `django` (`models.Model`, `AbstractUser`), another model class of the same
+module (abstract ones included), or a name imported from elsewhere ending in `Model`
+(`BaseModel` counts only when imported from `django`). Bases that lead to pydantic, SQLAlchemy,
+attrs, dataclasses, marshmallow and similar libraries (also through a class of the same module,
+or a module-level variable such as `Base = declarative_base()`) never count. Models built
+dynamically or inherited from imported bases with other names are not seen. The models of a
+sub-package without its own `AppConfig` or migrations (`dojo/finding/models.py`) belong to the
+app above it, unless a settings module names the sub-package. Apps under a `tests/`, `test/` or
+`testing/` folder are skipped, since test apps often run without migrations on purpose. An app
+that a `MIGRATION_MODULES` dict literal maps to `None` has no migrations on purpose and is
+skipped; one it maps to another module has its migrations read there.
 """,
     ),
 )

@@ -13,8 +13,8 @@ RULES = (
         severity=Severity.ERROR,
         summary=(
             "A migration that exists on the base branch was changed in a way that changes "
-            "what it does (comments, formatting and docstrings are ignored: the code is "
-            "compared as a syntax tree)."
+            "what it does (comments, formatting, docstrings, annotations and the layout of "
+            "imports are ignored: the code is compared as a syntax tree)."
         ),
         what="""\
 Reports a migration file that exists on the base and whose code changed. The finding is placed
@@ -48,8 +48,10 @@ database) are sometimes legitimate: list the file in `allow`.
 """,
         limitations="""\
 Every behavioural change counts, including changes to `RunPython` functions that were wrong. The
-hook cannot tell whether the base was really deployed. A file that does not parse on either side
-is reported at `1:1` if its bytes changed.
+hook cannot tell whether the base was really deployed. Annotations, `if TYPE_CHECKING:` blocks,
+and imports of names the module does not use (or in another order) change nothing. A file that
+the running Python cannot parse on either side is not compared: one notice on stderr says so
+and why, never a finding.
 """,
     ),
     Rule(
