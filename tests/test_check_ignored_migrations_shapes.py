@@ -63,6 +63,14 @@ def test_subpackage_named_in_the_settings_is_an_app(
     )
 
 
+def test_a_dotted_name_must_match_whole_folders(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = "INSTALLED_APPS = ['dojo', 'jo.announcement']\n"
+    write(git_repo, {**DOJO, "conf/settings.py": settings})
+    assert run(capsys) == (0, [], "")
+
+
 def test_subpackage_with_its_own_app_config_is_an_app(
     git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

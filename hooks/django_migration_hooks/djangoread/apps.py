@@ -301,7 +301,7 @@ def _merge_subpackages(apps: list[App], configs: set[str], installed: set[str]) 
         if (
             owner is None
             or app.path in owners
-            or any(app.path.endswith(name.replace(".", "/")) for name in installed)
+            or any(f"/{app.path}".endswith("/" + name.replace(".", "/")) for name in installed)
         ):
             kept.append(app)
         else:
