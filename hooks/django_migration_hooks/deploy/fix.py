@@ -158,8 +158,10 @@ def _within(text: str, hit: _analyse.Hit) -> tuple[int, int] | None:
 def _in_shell_code(text: str, step: Step, hit: _analyse.Hit) -> tuple[int, int] | None:
     """`sh -c 'A && makemigrations && B'` (the step, run here): the span inside the code, when
     the code is written as is (no escapes); None when the step is not such a shell."""
-    [command] = shell.commands(text[step.start : step.end]) or [shell.Command(())]
-    words = [w for w in command.words if not shell.names.ASSIGNMENT.match(w.value)]
+    found = shell.commands(text[step.start : step.end])
+    if len(found) != 1:
+        return None  # `env $(cat .env) ...`: the substitution is a command of its own
+    words = [w for w in found[0].words if not shell.names.ASSIGNMENT.match(w.value)]
     if words and shell.program(words[0].value) == "exec":
         words = words[1:]
     if len(words) < 3 or shell.program(words[0].value) not in shell.SHELLS:
@@ -321,7 +323,7 @@ def _step_start(file: _File, key_line: int) -> int | None:
         item = _ITEM.match(above)
         if item is not None and item.end() == indent:
             return k
-        if _indent(above) != indent:
+        if _indent(above) < indent:
             return None
     return None
 
