@@ -94,7 +94,7 @@ def test_colour_and_summary_when_forced(
     assert out[0].startswith(
         "\033[1mProcfile\033[0m:1:27: \033[1;31mDMH301\033[0m Procfile process"
     )
-    assert out[1:] == ["1 finding in 1 file"]
+    assert out[1:] == ["1 finding in 1 file; 1 fixable with --fix"]
 
 
 def test_no_color_wins(

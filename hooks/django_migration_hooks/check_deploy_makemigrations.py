@@ -12,7 +12,14 @@ from typing import Any, NamedTuple
 
 from django_migration_hooks import _git, rules
 from django_migration_hooks._config import Config, load_config
-from django_migration_hooks._files import MAX_BYTES, FileProblem, read_text
+from django_migration_hooks._files import (
+    MAX_BYTES,
+    FileProblem,
+    decode,
+    read_bytes,
+    read_text,
+    replace_file,
+)
 from django_migration_hooks._hook import parser
 from django_migration_hooks._report import (
     EXIT_FINDINGS,
@@ -21,7 +28,7 @@ from django_migration_hooks._report import (
     report,
     unsuppressed,
 )
-from django_migration_hooks.deploy import _analyse, _tasks, make, python, scripts
+from django_migration_hooks.deploy import _analyse, _tasks, fix, make, python, scripts
 from django_migration_hooks.deploy._site import CommandSite
 from django_migration_hooks.deploy.readers import classify, file_sites, python_candidate
 from django_migration_hooks.deploy.references import (
@@ -297,17 +304,84 @@ def check_repository() -> list[Finding]:
     return result.findings
 
 
+# --- --fix -------------------------------------------------------------------------------------
+
+_BOM = b"\xef\xbb\xbf"
+
+
+class FilePlan(NamedTuple):
+    path: str
+    bom: bytes
+    text: str
+    plan: fix.Plan
+
+
+def plan_fixes(findings: Iterable[Finding]) -> list[FilePlan]:
+    """What --fix would change, file by file (files that cannot be re-read are left out)."""
+    by_path: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.code in fix.FIXABLE:
+            by_path.setdefault(finding.path, []).append(finding)
+    plans = []
+    for path, found in sorted(by_path.items()):
+        reader = classify(path) or scripts
+        try:
+            data = read_bytes(path)
+            text = decode(path, data).text
+        except FileProblem:
+            continue
+        bom = _BOM if data.startswith(_BOM) else b""
+        plans.append(FilePlan(path, bom, text, fix.plan(path, text, reader, found)))
+    return plans
+
+
+def apply_fixes(plans: Iterable[FilePlan]) -> list[str]:
+    """Write the planned edits; say on stderr what was fixed and why the rest was not."""
+    fixed = []
+    for file in plans:
+        for finding, why in file.plan.refused:
+            print(
+                f"{HOOK_ID}: {finding.path}:{finding.line}:{finding.col}: {finding.code} "
+                f"not fixed: {why}",
+                file=sys.stderr,
+            )
+        if not file.plan.edits:
+            continue
+        data = file.bom + fix.apply(file.text, file.plan.edits).encode("utf-8")
+        try:
+            replace_file(file.path, data, _git.root())
+        except (FileProblem, OSError) as exc:
+            print(f"{HOOK_ID}: {exc}", file=sys.stderr)
+            continue
+        print(f"Fixing {file.path}", file=sys.stderr)
+        fixed.append(file.path)
+    return fixed
+
+
 @handles_errors(HOOK_ID)
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser(HOOK_ID, __doc__ or "").parse_args(argv)
+    p = parser(HOOK_ID, __doc__ or "")
+    p.add_argument(
+        "--fix",
+        action="store_true",
+        help="remove makemigrations steps and migration deletions where they are separable "
+        "steps, then check again",
+    )
+    args = p.parse_args(argv)
     config = load_config(HOOK_ID, SCHEMA)
     given = bool(args.filenames)
     paths = args.filenames or tracked_files()
     result = check_files(paths, config, wired=given, given=given)
+    fixed: list[str] = []
+    if args.fix:
+        fixed = apply_fixes(plan_fixes(result.findings))
+        if fixed:  # the fixed files are checked again
+            result = check_files(paths, config, wired=given, given=given)
+    fixable = {f for file in plan_fixes(result.findings) for f in file.plan.fixed}
     _print_problems([*result.unreadable, *result.unparsable])
-    rc = report(result.findings, args)
+    rc = report(result.findings, args, fixable=fixable.__contains__)
     # a deploy file that could not be read may run makemigrations: not a clean result
-    return max(rc, EXIT_FINDINGS) if result.unreadable else rc
+    return max(rc, EXIT_FINDINGS) if result.unreadable or fixed else rc
 
 
 if __name__ == "__main__":

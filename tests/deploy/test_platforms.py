@@ -802,3 +802,77 @@ def test_every_config_family_reaches_the_hook_through_pre_commit(
     assert result.returncode == 1, result.stdout + result.stderr
     findings = [line for line in result.stdout.splitlines() if ": DMH" in line]
     assert sorted(findings) == FAMILY_FINDINGS
+
+
+ANSIBLE_HINT = "(fix: run makemigrations locally, commit the files, and only `migrate` here)"
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "expected"),
+    (
+        pytest.param(
+            "roles/web/tasks/main.yml",
+            "{% raw %}\n"
+            "- name: migrate\n"
+            "  shell: . {{ venv }}/bin/activate && python manage.py makemigrations --noinput\n"
+            "{% endraw %}\n",
+            "roles/web/tasks/main.yml:3:56: DMH301 Ansible task 'migrate' shell runs "
+            f"`makemigrations`, which writes migration files on deploy {ANSIBLE_HINT}",
+            id="raw-block",
+        ),
+        pytest.param(
+            "roles/web/handlers/main.yml",
+            "- name: schema\n"
+            "  community.general.django_manage:\n"
+            "    command: makemigrations\n"
+            "    project_path: /srv/app\n",
+            "roles/web/handlers/main.yml:3:14: DMH301 Ansible task 'schema' "
+            "community.general.django_manage runs `makemigrations`, which writes migration "
+            f"files on deploy {ANSIBLE_HINT}",
+            id="handler-django-manage",
+        ),
+        pytest.param(
+            "roles/web/tasks/main.yml",
+            "- ansible.builtin.command:\n"
+            "    cmd: '{%- raw -%}{{ python }}{%- endraw -%} manage.py makemigrations'\n"
+            "- ansible.builtin.command:\n"
+            "    argv: [/srv/venv/bin/python, manage.py, makemigrations, app]\n",
+            "roles/web/tasks/main.yml:2:59: DMH301 Ansible task ansible.builtin.command runs "
+            f"`makemigrations`, which writes migration files on deploy {ANSIBLE_HINT}\n"
+            "roles/web/tasks/main.yml:4:45: DMH301 Ansible task ansible.builtin.command runs "
+            f"`makemigrations`, which writes migration files on deploy {ANSIBLE_HINT}",
+            id="cmd-and-argv",
+        ),
+    ),
+)
+def test_ansible_raw_and_modules_finding(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str, expected: str
+) -> None:
+    assert run_hook(git_repo, capsys, {path: text}) == (1, expected.split("\n"), "")
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    (
+        pytest.param(
+            "roles/web/tasks/main.yml",
+            "{% raw %}\n"
+            "- name: makemigrations --check, then migrate\n"
+            "  shell: . {{ venv }}/bin/activate && python manage.py makemigrations --check\n"
+            "- ansible.builtin.shell: echo '{% raw %}makemigrations{% endraw %}'\n"
+            "{% endraw %}\n",
+            id="raw-check-and-echo",
+        ),
+        pytest.param(
+            "roles/web/tasks/main.yml",
+            "- community.general.django_manage:\n"
+            "    command: showmigrations\n"
+            "    project_path: /srv/app\n",
+            id="django-manage-showmigrations",
+        ),
+    ),
+)
+def test_ansible_raw_and_modules_noop(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str
+) -> None:
+    assert run_hook(git_repo, capsys, {path: text}) == (0, [], "")

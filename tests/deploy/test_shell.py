@@ -316,3 +316,64 @@ def test_shell_finding(
     git_repo: Path, capsys: pytest.CaptureFixture[str], path: str, text: str, expected: str
 ) -> None:
     assert run_hook(git_repo, capsys, {path: text}) == (1, [expected], "")
+
+
+NESTED = (
+    "#!/bin/bash\n"
+    "ssh deploy@host <<EOF\n"
+    "cd /srv/shop\n"
+    "sudo -su root <<EOC\n"
+    "./manage.py makemigrations --noinput\n"
+    "EOC\n"
+    "EOF\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "argv", "remote"),
+    (
+        pytest.param(NESTED, ["./manage.py", "makemigrations", "--noinput"], True, id="ssh-sudo"),
+        pytest.param("sudo -i <<EOF\npython manage.py m\nEOF", ["manage.py", "m"], False, id="i"),
+        pytest.param("su - app <<EOF\npython manage.py m\nEOF", ["manage.py", "m"], False, id="su"),
+        pytest.param(
+            "env $(cat .env | tr -d '\\r') python3 manage.py m", ["manage.py", "m"], False, id="env"
+        ),
+        pytest.param("env `cat .env` ./manage.py m", ["./manage.py", "m"], False, id="backquotes"),
+        pytest.param("sudo -Hu app ./manage.py m", ["./manage.py", "m"], False, id="sudo-Hu"),
+    ),
+)
+def test_unwrap_nested_heredocs_and_substitutions(text: str, argv: list[str], remote: bool) -> None:
+    assert (argv, remote) in invoked(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    (
+        pytest.param(
+            "ssh host <<EOF\nsudo -su root <<EOC\ncat <<'PY'\n"
+            "./manage.py makemigrations\nPY\nEOC\nEOF\n",
+            id="heredoc-printed-by-cat",
+        ),
+        pytest.param("sudo -u root <<EOC\n./manage.py makemigrations\nEOC\n", id="sudo-no-shell"),
+        pytest.param(
+            "env $(cat .env | xargs) python3 manage.py makemigrations --check\n", id="env-check"
+        ),
+    ),
+)
+def test_nested_heredoc_and_substitution_noop(text: str) -> None:
+    assert _analyse.analyse(site(text))[0] == []
+
+
+def test_nested_heredoc_located_in_file(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = NESTED + "env $(cat .env | tr -d '\\r') python3 manage.py makemigrations\n"
+    assert run_hook(git_repo, capsys, {"deploy.sh": text}) == (
+        1,
+        [
+            "deploy.sh:5:13: DMH301 script runs `makemigrations` on a remote host, which writes "
+            "migration files on deploy (fix: run makemigrations locally, commit the files, and "
+            "only `migrate` here)",
+            "deploy.sh:8:48: DMH301 script runs `makemigrations`, which writes migration files on "
+            "deploy (fix: run makemigrations locally, commit the files, and only `migrate` here)",
+        ],
+        "",
+    )

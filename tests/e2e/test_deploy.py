@@ -44,7 +44,14 @@ CONSUMER: dict[str, str] = {
     ".platform/hooks/predeploy/01_m.sh": "#!/bin/bash\npython manage.py makemigrations\n",
     "fabfile.py": "from fabric import task\n\n\n@task\ndef deploy(c):\n"
     '    c.run("python manage.py makemigrations")\n',
+    "deploy/shop.service": "[Service]\n"
+    "ExecStartPre=/srv/shop/.venv/bin/python manage.py makemigrations --noinput\n",
+    "roles/web/tasks/main.yml": "{% raw %}\n- name: m\n"
+    "  shell: . {{ venv }}/bin/activate && python manage.py makemigrations --noinput\n"
+    "{% endraw %}\n",
     # negatives
+    "deploy/worker.service": "[Service]\nExecStart=/srv/shop/.venv/bin/celery -A shop worker\n"
+    "# ExecStartPre=python manage.py makemigrations\n",
     "Makefile": "migrations:\n\tpython manage.py makemigrations\n",
     "scripts/reset_dev_db.sh": "#!/bin/sh\npython manage.py makemigrations\n",
     "docs/deploy.md": "Never run `python manage.py makemigrations` on deploy.\n",
@@ -62,6 +69,8 @@ MINE = [
     f"on deploy {HINT}",
     f"fabfile.py:6:29: DMH301 fabfile.py `deploy` c.run() runs `makemigrations`, which writes "
     f"migration files on deploy {HINT}",
+    f"deploy/shop.service:2:51: DMH301 systemd unit shop.service ExecStartPre runs "
+    f"`makemigrations`, which writes migration files on deploy {HINT}",
     f"justfile:5:22: DMH301 justfile target `migrate` (run by target `deploy`) runs "
     f"`makemigrations`, which writes migration files on deploy {HINT}",
 ]
@@ -74,6 +83,7 @@ THEIRS = [
     "docker-compose.yml:3:31: DMH301 ",
     "fly.toml:2:39: DMH301 ",
     "k8s/job.yaml:11:45: DMH301 ",
+    "roles/web/tasks/main.yml:3:56: DMH301 ",
     "uwsgi.ini:2:38: DMH301 ",
 ]
 
@@ -209,3 +219,23 @@ def test_commit_wiring_a_dev_target_into_release_is_caught(
     assert (proc.returncode, findings(proc.stdout)) == (1, expected), proc.stdout + proc.stderr
     proc = run_pre_commit(consumer, pre_commit_home, "run", HOOK, "--all-files", "--color", "never")
     assert (proc.returncode, findings(proc.stdout)) == (1, expected), proc.stdout + proc.stderr
+
+
+def test_real_config_with_fix(
+    consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str]
+) -> None:
+    files = {
+        "Procfile": "release: python manage.py makemigrations && python manage.py migrate\r\n",
+        "deploy.sh": "#!/bin/sh\nif true; then python manage.py makemigrations; fi\n",
+        ".pre-commit-config.yaml": config(hooks_repo, "[--fix]"),
+    }
+    write(consumer, files)
+    git(consumer, "add", "-A")
+    proc = run_pre_commit(consumer, pre_commit_home, "run", HOOK, "--all-files", "--color", "never")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Fixing Procfile" in proc.stdout.splitlines()
+    assert (
+        f"{HOOK}: deploy.sh:2:32: DMH301 not fixed: it runs inside `if`" in proc.stdout.splitlines()
+    )
+    assert (consumer / "Procfile").read_bytes() == b"release: python manage.py migrate\r\n"
+    assert (consumer / "deploy.sh").read_text() == files["deploy.sh"]

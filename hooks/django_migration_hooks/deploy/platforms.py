@@ -308,6 +308,15 @@ _ANSIBLE_DJANGO = frozenset({"django_manage", "community.general.django_manage"}
 _DJANGO_MANAGE_KV = re.compile(
     r"(?:^|\s)command=(?P<quote>['\"]?)(?P<command>.+?)(?P=quote)(?=\s+\w+=|\s*$)"
 )
+# `{% raw %}` / `{% endraw %}` (Jinja's escape, common around Ansible files holding `{{ }}`
+# meant for the target): blanked to spaces, so the YAML parses and every position stays put
+_JINJA_RAW = re.compile(r"\{%-?\s*(end)?raw\s*-?%\}")
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group())
+
+
 _ANSIBLE_NESTED = ("pre_tasks", "tasks", "post_tasks", "handlers", "block", "rescue", "always")
 
 
@@ -315,7 +324,7 @@ def _ansible(path: str, text: str) -> list[CommandSite | None]:
     """Tasks in playbooks, roles and task files: shell/command/raw modules, and django_manage
     (which runs a management command on the managed host)."""
     found: list[CommandSite | None] = []
-    for document in iter_yaml(path, text):
+    for document in iter_yaml(path, _JINJA_RAW.sub(_blank, text)):
         for task in _ansible_tasks(document):
             context = f"Ansible task{_task_name(task)}"
             for module, args in task.items():

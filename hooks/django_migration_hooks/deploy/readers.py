@@ -10,7 +10,15 @@ from collections.abc import Iterable
 from types import ModuleType
 
 from django_migration_hooks import shell
-from django_migration_hooks.deploy import _analyse, dockerfile, make, procfile, python, scripts
+from django_migration_hooks.deploy import (
+    _analyse,
+    dockerfile,
+    make,
+    procfile,
+    python,
+    scripts,
+    systemd,
+)
 from django_migration_hooks.deploy._site import CommandSite
 
 # Files that name our hook ids or a `makemigrations --check` hook: never deploy commands.
@@ -31,7 +39,19 @@ def readers() -> tuple[ModuleType, ...]:
     """Every reader, in claim order (the YAML and INI readers are imported on first use)."""
     from django_migration_hooks.deploy import ci, compose, ini, kubernetes, platforms
 
-    return (procfile, dockerfile, make, compose, platforms, ci, kubernetes, ini, scripts, python)
+    return (
+        procfile,
+        dockerfile,
+        make,
+        compose,
+        platforms,
+        ci,
+        kubernetes,
+        ini,
+        systemd,
+        scripts,
+        python,
+    )
 
 
 _SHEBANG_PYTHON = re.compile(rb"^#!.*\bpython[0-9.]*\b")

@@ -49,6 +49,15 @@ and in CI, to verify that nothing is missing:
         fix="""\
 Run `python manage.py makemigrations` on a development machine, commit the migration files, and
 run only `migrate` on deploy.
+
+`check-deploy-makemigrations --fix` removes the step where it is separable and leaves every
+other byte (line endings, BOM, quoting, indentation): a step chained with `&&` or `;`
+(`A && makemigrations && B` becomes `A && B`), also inside `sh -c "..."`; a script or recipe line; a
+Dockerfile `RUN`, a Procfile process, a systemd `ExecStartPre=`-style line or a YAML list item
+or CI step that runs only it. It refuses, saying why, inside `if`, a loop, `case` or a subshell,
+in a `||` chain or a pipeline, in a heredoc or a command sent to a remote host, in Python code,
+and where a setting (`ExecStart=`, `CMD`, a mapping value, the only item of a list) would be
+left with no command. The file is checked again after the fix.
 """,
         limitations="""\
 Commands assembled at run time (`$CMD`, `eval "$(cat x)"`, Python strings built in other
@@ -98,6 +107,15 @@ RUN find . -path "*/migrations/*.pyc" -delete
 """,
         fix="""\
 Keep migration files in git and out of every cleanup step.
+
+`check-deploy-makemigrations --fix` removes the step where it is separable and leaves every
+other byte (line endings, BOM, quoting, indentation): a step chained with `&&` or `;`
+(`A && rm -rf */migrations && B` becomes `A && B`), also inside `sh -c "..."`; a script or recipe line; a
+Dockerfile `RUN`, a Procfile process, a systemd `ExecStartPre=`-style line or a YAML list item
+or CI step that runs only it. It refuses, saying why, inside `if`, a loop, `case` or a subshell,
+in a `||` chain or a pipeline, in a heredoc or a command sent to a remote host, in Python code,
+and where a setting (`ExecStart=`, `CMD`, a mapping value, the only item of a list) would be
+left with no command. The file is checked again after the fix.
 """,
         limitations="""\
 Deletions through variables (`rm -rf "$DIR"`) are not reported; in Python only
@@ -137,7 +155,8 @@ release: python manage.py migrate
 """,
         fix="""\
 Run `migrate --fake` once, by hand, after checking that the schema already matches; deploy with
-plain `migrate`. If a deploy step really needs it, add `# noqa: DMH303` on that line.
+plain `migrate`. If a deploy step really needs it, add `# noqa: DMH303` on that line. `--fix`
+never changes it: whether faking is right is a decision about the database.
 """,
         limitations="""\
 Same as DMH301.

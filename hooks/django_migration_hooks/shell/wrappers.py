@@ -159,11 +159,15 @@ def _env(call: Call) -> Iterator[Invocation]:
         elif v in ("-S", "--split-string") and j + 1 < len(rest):
             yield from call.script([rest[j + 1]], call.name)
             return
-        elif v.startswith("-") or ASSIGNMENT.match(v):
-            j += 1
+        elif v.startswith("-") or ASSIGNMENT.match(v) or _SUBSTITUTION.match(v):
+            j += 1  # `env $(cat .env | xargs) COMMAND`: the substitution yields NAME=VALUE words
         else:
             break
     yield from call.again(rest[j:], call.name)
+
+
+# a word that is one command substitution, as written: `$(...)` or a backquoted command
+_SUBSTITUTION = re.compile(r"^(\$\(.*\)|`.*`)$", re.DOTALL)
 
 
 # --- sudo / doas, nice, timeout: options, then the command
@@ -174,7 +178,29 @@ _TIMEOUT_VALUES = frozenset({"-s", "--signal", "-k", "--kill-after"})
 
 
 def _sudo(call: Call) -> Iterator[Invocation]:
-    yield from call.again(call.rest[skip_options(call.rest, 0, _SUDO_VALUES) :], call.name)
+    """`sudo [-u USER] COMMAND`; `sudo -s`/`-i` with no command: a shell reading stdin (a
+    heredoc). Short options combine (`-su root`: `-s -u root`)."""
+    rest = call.rest
+    j = 0
+    login_shell = False
+    while j < len(rest):
+        v = rest[j].value
+        if v == "--":
+            j += 1
+            break
+        if not v.startswith("-") or v == "-":
+            break
+        if not v.startswith("--"):
+            login_shell |= "s" in v[1:] or "i" in v[1:]
+        j += (
+            2
+            if v in _SUDO_VALUES or (not v.startswith("--") and f"-{v[-1]}" in _SUDO_VALUES)
+            else 1
+        )
+    if j >= len(rest) and login_shell:
+        yield from call.script([], call.name)
+        return
+    yield from call.again(rest[j:], call.name)
 
 
 def _nice(call: Call) -> Iterator[Invocation]:
@@ -205,6 +231,8 @@ def _su(call: Call) -> Iterator[Invocation]:
     for k, w in enumerate(rest):
         if w.value in ("-c", "--command") and k + 1 < len(rest):
             yield from call.script([rest[k + 1]], call.name)
+            return
+    yield from call.script([], call.name)  # `su - deploy <<EOF`: the shell reads the heredoc
 
 
 def _eval(call: Call) -> Iterator[Invocation]:
