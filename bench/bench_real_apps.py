@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -149,8 +150,9 @@ def add_field(repo: Path, models: str) -> None:
     """Append a field to the first concrete model class of the file (a real model edit)."""
     path = repo / models
     text = path.read_text()
-    marker = "(models.Model):\n"
-    at = text.index(marker) + len(marker)
+    found = re.search(r"^class \w+\([^)]*models\.Model\):\n", text, re.MULTILINE)
+    assert found, f"{models}: no model class"
+    at = found.end()
     path.write_text(text[:at] + "    bench_note = models.TextField(blank=True)\n" + text[at:])
 
 
