@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from django_migration_hooks.cli import all_rules, main
-from tests.conftest import git, write
+from tests.conftest import git, git_commit, write
 
 
 def test_rules_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
@@ -98,4 +98,27 @@ def test_check_example_project_reports_every_mistake(
     assert main(["check", "--format", "json"]) == 1
     codes = {finding["code"] for finding in json.loads(capsys.readouterr().out)}
     assert {"DMH201", "DMH204", "DMH301"} <= codes
-    assert codes & {"DMH101", "DMH103"}
+    assert not codes & {"DMH101", "DMH103"}  # the unmigrated app is DMH204's problem
+
+
+def test_check_reports_one_finding_per_problem(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An app with models and no migrations at all is DMH204's (not also DMH101's or DMH103's,
+    whichever tier check-missing-migrations ran)."""
+    write(
+        git_repo,
+        {
+            "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'p.s')\n",
+            "p/__init__.py": "",
+            "p/s.py": "INSTALLED_APPS = ['shop']\n",
+            "shop/__init__.py": "",
+            "shop/models.py": "from django.db import models\n\n\n"
+            "class Product(models.Model):\n    name = models.TextField()\n",
+            "shop/migrations/__init__.py": "",
+        },
+    )
+    git_commit(git_repo)
+    assert main(["check", "--select", "DMH1,DMH2", "."]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(" ")[:2] for line in out] == [["shop/models.py:4:1:", "DMH204"]]

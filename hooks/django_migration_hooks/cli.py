@@ -16,7 +16,7 @@ from django_migration_hooks._report import (
     handles_errors,
     report,
 )
-from django_migration_hooks.rules import Rule
+from django_migration_hooks.rules import Rule, codes
 
 PROG = "django-migration-hooks"
 HOOK_MODULES = (
@@ -37,6 +37,28 @@ def all_rules() -> tuple[Rule, ...]:
     return rules.all_rules()
 
 
+# One problem, one finding: where two hooks see the same problem, the owner's finding stays.
+# (code, its owner, whether the line must match too): an app with models and no migrations at
+# all is DMH204's; a conflict in the migration graph is DMH401's.
+SAME_PROBLEM = (
+    (codes.DMH101, codes.DMH204, True),
+    (codes.DMH103, codes.DMH204, True),
+    (codes.DMH104, codes.DMH401, False),
+)
+
+
+def one_finding_per_problem(findings: list[Finding]) -> list[Finding]:
+    owned = {(f.code, f.path, f.line) for f in findings} | {(f.code, f.path) for f in findings}
+    return [
+        f
+        for f in findings
+        if not any(
+            f.code == code and ((owner, f.path, f.line) if by_line else (owner, f.path)) in owned
+            for code, owner, by_line in SAME_PROBLEM
+        )
+    ]
+
+
 def check(path: str) -> tuple[list[Finding], bool]:
     """Every hook's findings, and whether a hook could not read a file it had to read."""
     if not os.path.isdir(path):
@@ -48,7 +70,7 @@ def check(path: str) -> tuple[list[Finding], bool]:
     for module in hook_modules():
         findings.extend(module.check_repository())
         unreadable |= bool(getattr(module, "UNREADABLE", ()))
-    return findings, unreadable
+    return one_finding_per_problem(findings), unreadable
 
 
 def explain(code: str) -> str:
