@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
@@ -152,20 +153,63 @@ def check_ignore(paths: Iterable[str], cwd: str = ".") -> dict[str, IgnoreMatch]
     return result
 
 
-def cat_files(names: Sequence[str], cwd: str = ".") -> list[bytes | None]:
-    """Contents of many objects in one `git cat-file --batch`, None for each missing one.
+def object_ids(rev: str, cwd: str = ".") -> dict[str, str]:
+    """Blob ids by path at rev (the index when rev is ""), from a `-z` listing.
 
-    A name is anything git accepts: a blob id, `REF:path`, or `:path` for the index.
+    Paths are relative to cwd, as `git ls-files` and `git ls-tree` print them; links are blobs
+    (their target), submodules and conflicted index entries are left out.
     """
-    if not names:
-        return []
-    if any("\n" in name for name in names):
-        raise ValueError("object names cannot contain newlines")
+    if rev:
+        listed = run("ls-tree", "-r", "-z", rev, cwd=cwd).stdout
+    else:
+        listed = run("ls-files", "-s", "-z", cwd=cwd).stdout
+    ids: dict[str, str] = {}
+    for entry in zsplit(listed):
+        meta, _, path = entry.partition("\t")
+        fields = meta.split(" ")
+        if rev and len(fields) == 3 and fields[1] == "blob":
+            ids[path] = fields[2]
+        elif not rev and len(fields) == 3 and fields[2] == "0" and fields[0] != "160000":
+            ids[path] = fields[1]
+    return ids
+
+
+def _resolve(names: Sequence[str], cwd: str) -> list[str | None]:
+    """Object ids for names: a `REV:path` or `:path` (index) name through a `-z` listing of
+    that revision (so no path is sent to git as a line), a bare id as it is."""
+    listings: dict[str, dict[str, str]] = {}
+    result: list[str | None] = []
+    for name in names:
+        rev, colon, path = name.partition(":")
+        if not colon:
+            result.append(name if OBJECT_ID.fullmatch(name) else None)
+            continue
+        if rev not in listings:
+            try:
+                listings[rev] = object_ids(rev, cwd)
+            except HookError:
+                listings[rev] = {}
+        result.append(listings[rev].get(path[2:] if path.startswith("./") else path))
+    return result
+
+
+OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def cat_files(names: Sequence[str], cwd: str = ".") -> list[bytes | None]:
+    """Contents of many blobs in one `git cat-file --batch`, None for each missing one.
+
+    A name is a blob id, `REF:path`, or `:path` for the index; only object ids are sent to git.
+    """
+    ids = _resolve(names, cwd)
+    wanted = list(dict.fromkeys(i for i in ids if i is not None))
+    if not wanted:
+        return [None] * len(ids)
     try:
         proc = subprocess.run(
             ("git", "cat-file", "--batch"),
             cwd=cwd,
-            input=("\n".join(names) + "\n").encode("utf-8", "surrogateescape"),
+            input=("\n".join(wanted) + "\n").encode("ascii"),
             capture_output=True,
         )
     except FileNotFoundError:
@@ -174,16 +218,16 @@ def cat_files(names: Sequence[str], cwd: str = ".") -> list[bytes | None]:
         message = proc.stderr.decode(errors="replace").strip().splitlines() or ["(no output)"]
         raise HookError(f"git cat-file failed: {message[-1]}")
     out = proc.stdout
-    result: list[bytes | None] = []
+    blobs: dict[str, bytes | None] = {}
     pos = 0
-    for _ in names:
+    for oid in wanted:
         end = out.index(b"\n", pos)
         header = out[pos:end].split(b" ")
         pos = end + 1
-        if len(header) != 3 or not header[2].isdigit():  # "<name> missing" / "ambiguous"
-            result.append(None)
+        if len(header) != 3 or not header[2].isdigit():  # "<id> missing"
+            blobs[oid] = None
             continue
         size = int(header[2])
-        result.append(out[pos : pos + size] if header[1] == b"blob" else None)
+        blobs[oid] = out[pos : pos + size] if header[1] == b"blob" else None
         pos += size + 1
-    return result
+    return [None if oid is None else blobs[oid] for oid in ids]

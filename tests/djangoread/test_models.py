@@ -313,10 +313,14 @@ def test_blob_reader_stays_in_step_after_a_tree_or_a_missing_object(git_repo: Pa
 
     write(git_repo, {**APP, "shop/models.py": "# v1\n"})
     head = git_commit(git_repo)
+    tree_id = git(git_repo, "rev-parse", f"{head}:shop").strip()
+    blob_id = git(git_repo, "rev-parse", f"{head}:shop/models.py").strip()
     reader = BlobReader()
     try:
-        assert reader.read(f"{head}:shop") is None  # a tree: its content is skipped
-        assert reader.read(f"{head}:nothing.py") is None
-        assert reader.read(f"{head}:shop/models.py") == b"# v1\n"
+        assert reader.read(tree_id) is None  # a tree: its content is skipped
+        assert reader.read("0" * 40) is None
+        assert reader.read(blob_id) == b"# v1\n"
+        with pytest.raises(ValueError, match="not an object id"):
+            reader.read(f"{head}:shop/models.py")
     finally:
         reader.close()

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django_migration_hooks import _git
 from django_migration_hooks._files import MAX_BYTES, FileProblem, decode
+from django_migration_hooks._git import OBJECT_ID
 
 
 class SourceTree:
@@ -68,7 +69,10 @@ class BlobReader:
         self.cwd = cwd
         self._proc: subprocess.Popen[bytes] | None = None
 
-    def read(self, spec: str) -> bytes | None:
+    def read(self, oid: str) -> bytes | None:
+        """The blob with this object id (only ids travel through the line protocol)."""
+        if not OBJECT_ID.fullmatch(oid):
+            raise ValueError(f"not an object id: {oid!r}")
         if self._proc is None:
             self._proc = subprocess.Popen(
                 ("git", "cat-file", "--batch"),
@@ -77,7 +81,7 @@ class BlobReader:
                 stdout=subprocess.PIPE,
             )
         assert self._proc.stdin is not None and self._proc.stdout is not None
-        self._proc.stdin.write(f"{spec}\n".encode(errors="surrogateescape"))
+        self._proc.stdin.write(f"{oid}\n".encode("ascii"))
         self._proc.stdin.flush()
         header = self._proc.stdout.readline().split()
         if len(header) != 3:  # "<name> missing" or "<name> ambiguous"
@@ -104,17 +108,11 @@ class GitTree(SourceTree):
         paths: Iterable[str] | None = None,
         reader: BlobReader | None = None,
     ) -> None:
-        """Files of `rev`: listed with git, or the given `paths` (already known to exist)."""
+        """Files of `rev`: all its blobs, or the given `paths` among them."""
         self.rev = rev
         self.cwd = cwd
-        if paths is None:
-            args: tuple[str, ...] = (
-                ("ls-tree", "-r", "-z", "--name-only", rev)
-                if rev
-                else ("ls-files", "-z", "--cached")
-            )
-            paths = _git.zsplit(_git.run(*args, cwd=cwd).stdout)
-        super().__init__(paths)
+        self._ids = _git.object_ids(rev, cwd)  # blobs by path, from a `-z` listing
+        super().__init__(self._ids if paths is None else (p for p in paths if p in self._ids))
         self._known = set(self.paths)
         self._owns_reader = reader is None
         self._reader = reader or BlobReader(cwd)
@@ -122,7 +120,7 @@ class GitTree(SourceTree):
     def _read(self, path: str) -> str | None:
         if path not in self._known:
             return None
-        data = self._reader.read(f"{self.rev}:{path}")
+        data = self._reader.read(self._ids[path])
         if data is None:
             return None
         try:
@@ -135,7 +133,7 @@ class GitTree(SourceTree):
         todo = [p for p in paths if p not in self._cache and p in self._known]
         if not todo:
             return
-        blobs = _git.cat_files([f"{self.rev}:{p}" for p in todo], cwd=self.cwd)
+        blobs = _git.cat_files([self._ids[p] for p in todo], cwd=self.cwd)
         for path, data in zip(todo, blobs, strict=True):
             try:
                 self._cache[path] = None if data is None else decode(path, data).text
