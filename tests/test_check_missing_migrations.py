@@ -272,7 +272,7 @@ def test_unknown_config_key_error(git_repo: Path, capsys: pytest.CaptureFixture[
         "check-missing-migrations: error: pyproject.toml: "
         "[tool.django-migration-hooks.check-missing-migrations]: unknown key 'interpreter' "
         "(known: cache, env, exclude, ignore, ignore-apps, include-third-party, mode, projects, "
-        "python, settings)\n"
+        "python, settings, timeout)\n"
     )
 
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from django_migration_hooks import _ast, _git
+from django_migration_hooks._files import FileProblem, read_bytes, read_head
 from django_migration_hooks._report import HookError
 
 if sys.version_info >= (3, 11):  # pragma: no cover
@@ -115,14 +116,15 @@ def settings_from_pytest_config(path: str) -> str | None:
     name = os.path.basename(path)
     try:
         if name == "pyproject.toml":
-            with open(path, "rb") as f:
-                data = tomllib.load(f)
-            options = data.get("tool", {}).get("pytest", {}).get("ini_options", {})
+            data = tomllib.loads(read_bytes(path).decode("utf-8"))
+            tool = data.get("tool")
+            pytest = tool.get("pytest") if isinstance(tool, dict) else None
+            options = pytest.get("ini_options") if isinstance(pytest, dict) else None
             value = options.get(SETTINGS_VARIABLE) if isinstance(options, dict) else None
             return value if isinstance(value, str) and value else None
         parser = configparser.RawConfigParser()
-        parser.read(path, encoding="utf-8")
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, configparser.Error):
+        parser.read_string(read_bytes(path).decode("utf-8"), path)
+    except (FileProblem, UnicodeDecodeError, tomllib.TOMLDecodeError, configparser.Error):
         return None
     section = "tool:pytest" if name == "setup.cfg" else "pytest"
     if parser.has_option(section, SETTINGS_VARIABLE):
@@ -175,11 +177,7 @@ def candidate_files(listed: Iterable[str] | None = None) -> list[str]:
 
 
 def _read(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as f:
-            return f.read(1024 * 1024)
-    except OSError:
-        return None
+    return read_head(path, 1024 * 1024)
 
 
 def discover_projects(files: Iterable[str] | None = None) -> list[Project]:
@@ -307,9 +305,8 @@ def poetry_env_name(name: str, project_dir: str) -> str:
 
 def _poetry_envs(project_dir: str) -> Iterator[str]:
     try:
-        with open(os.path.join(project_dir, "pyproject.toml"), "rb") as f:
-            data = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        data = tomllib.loads(read_bytes(os.path.join(project_dir, "pyproject.toml")).decode())
+    except (FileProblem, tomllib.TOMLDecodeError, UnicodeDecodeError):
         return
     tool = data.get("tool", {})
     project = data.get("project", {})

@@ -6,7 +6,7 @@ import contextlib
 import os
 import stat
 import tempfile
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from identify import identify
 
@@ -44,6 +44,28 @@ def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
             return f.read(max_bytes + 1)
         except OSError as exc:
             raise FileProblem(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def open_regular(path: str) -> BinaryIO:
+    """A regular file opened for reading without ever blocking (a FIFO, a device, a socket is
+    refused with FileProblem); OSError as open() raises it."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(21, "Is a directory", path)
+        raise FileProblem(f"{path}: skipped, not a regular file")
+    return os.fdopen(fd, "rb")
+
+
+def read_head(path: str, size: int) -> bytes | None:
+    """The first bytes of a regular file, None when it is anything else or unreadable."""
+    try:
+        with open_regular(path) as f:
+            return f.read(size)
+    except (OSError, FileProblem):
+        return None
 
 
 def replace_file(path: str, data: bytes, root: str) -> None:

@@ -17,6 +17,7 @@ from django_migration_hooks._files import (
     FileProblem,
     decode,
     read_bytes,
+    read_head,
     read_text,
     replace_file,
 )
@@ -166,9 +167,9 @@ def read_relevant(path: str) -> str | None:
     except OSError:
         oversized = False  # read_text says what is wrong
     if oversized:
-        with open(path, "rb") as f:
-            if _RELEVANT_BYTES.search(f.read(MAX_BYTES + 1)) is None:
-                return None
+        head = read_head(path, MAX_BYTES + 1)
+        if head is not None and _RELEVANT_BYTES.search(head) is None:
+            return None
     text = read_text(path).text
     return text if relevant(text) else None
 

@@ -21,7 +21,14 @@ from django_migration_hooks import rules
 from django_migration_hooks._hook import parser as hook_parser
 from django_migration_hooks._report import Finding, handles_errors, report, unsuppressed
 from django_migration_hooks.missing.once import once_per_run
-from django_migration_hooks.missing.options import HOOK_ID, MODES, SCHEMA, env_pair, options_from
+from django_migration_hooks.missing.options import (
+    DEFAULT_TIMEOUT,
+    HOOK_ID,
+    MODES,
+    SCHEMA,
+    env_pair,
+    options_from,
+)
 from django_migration_hooks.missing.relevance import any_relevant
 from django_migration_hooks.missing.runner_control import RUNNER as RUNNER
 from django_migration_hooks.missing.tiers import check
@@ -52,6 +59,12 @@ def check_repository() -> list[Finding]:
     return unsuppressed(findings, config, _work_tree)
 
 
+def _seconds(value: str) -> int:
+    if not value.isdigit() or int(value) == 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {value!r}")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = hook_parser(HOOK_ID, "Report model changes that have no migration.")
     p.add_argument("--mode", choices=MODES, help="auto (default), django or static")
@@ -78,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--base", metavar="REF", help="static tier: compare with this commit")
     p.add_argument("--no-cache", action="store_true", help="always run Django")
+    p.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help=f"end a Django run after this long (default {DEFAULT_TIMEOUT})",
+    )
     return p
 
 

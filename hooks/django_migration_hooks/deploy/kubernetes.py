@@ -19,6 +19,7 @@ import os
 import posixpath
 import re
 
+from django_migration_hooks._files import read_head
 from django_migration_hooks.deploy import ci, compose, platforms
 from django_migration_hooks.deploy._site import CommandSite
 from django_migration_hooks.deploy._yaml import (
@@ -54,11 +55,10 @@ def claims(path: str) -> bool:
         return False
     if _PATH_HINT.search(path.rpartition("/")[0]):
         return True
-    try:
-        with open(path, "rb") as f:
-            head = f.read(_SNIFF_BYTES).decode("utf-8", "replace")
-    except OSError:
+    data = read_head(path, _SNIFF_BYTES)
+    if data is None:
         return False
+    head = data.decode("utf-8", "replace")
     return _API_VERSION.search(head) is not None and _KIND.search(head) is not None
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from types import ModuleType
 
 from django_migration_hooks import shell
+from django_migration_hooks._files import read_head
 from django_migration_hooks.deploy import (
     _analyse,
     dockerfile,
@@ -60,11 +61,7 @@ _SHEBANG_SHELL = re.compile(rb"^#!.*\b(sh|bash|dash|zsh|ksh|ash)\b")
 
 def shebang_language(path: str) -> str | None:
     """ "python" or "shell" from a file's `#!` line (whatever its mode bits), else None."""
-    try:
-        with open(path, "rb") as f:
-            first = f.read(256).split(b"\n", 1)[0]
-    except OSError:
-        return None
+    first = (read_head(path, 256) or b"").split(b"\n", 1)[0]
     if _SHEBANG_PYTHON.match(first):
         return "python"
     if _SHEBANG_SHELL.match(first):

@@ -25,7 +25,7 @@ import heapq
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Literal, NamedTuple
 
-from django_migration_hooks._files import FileProblem
+from django_migration_hooks._files import FileProblem, open_regular
 from django_migration_hooks.djangoread import apps as _apps
 from django_migration_hooks.djangoread.migrations import (
     SPECIAL_NAMES,
@@ -50,7 +50,7 @@ def read_source(path: str) -> bytes:
     needs every node.
     """
     try:
-        with open(path, "rb") as f:
+        with open_regular(path) as f:
             return f.read()
     except (FileNotFoundError, NotADirectoryError):
         raise FileNotFoundError(path) from None

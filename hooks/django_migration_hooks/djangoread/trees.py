@@ -7,12 +7,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Iterable
 
 from django_migration_hooks import _git
-from django_migration_hooks._files import MAX_BYTES, FileProblem, decode
+from django_migration_hooks._files import MAX_BYTES, FileProblem, decode, read_bytes
 from django_migration_hooks._git import OBJECT_ID
 
 
@@ -41,19 +40,9 @@ class DiskTree(SourceTree):
 
     def _read(self, path: str) -> str | None:
         try:
-            fd = os.open(path, os.O_RDONLY)
-        except OSError:
+            data = read_bytes(path, MAX_BYTES)  # a regular file only: never blocks on a FIFO
+        except FileProblem:
             return None
-        try:
-            data = os.read(fd, MAX_BYTES + 1)
-            chunk = data
-            while chunk and len(data) <= MAX_BYTES:
-                chunk = os.read(fd, MAX_BYTES + 1 - len(data))
-                data += chunk
-        except OSError:
-            return None
-        finally:
-            os.close(fd)
         if len(data) > MAX_BYTES:
             return None
         try:

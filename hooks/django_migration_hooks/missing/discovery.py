@@ -9,6 +9,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
+from django_migration_hooks._files import read_head
 from django_migration_hooks._report import HookError
 from django_migration_hooks.missing.cache import CACHE_FORMAT, stable_env
 from django_migration_hooks.missing.options import Options
@@ -80,11 +81,8 @@ def probe(python: str) -> Any:
 
 
 def _is_script(path: str) -> bool:
-    try:
-        with open(path, "rb") as f:
-            return f.read(2) == b"#!"
-    except OSError:
-        return True
+    head = read_head(path, 2)
+    return head is None or head == b"#!"
 
 
 def resolve_interpreter(root: str, opts: Options) -> tuple[str, str]:

@@ -52,7 +52,7 @@ class _Runs:
         for project in projects:
             if project in runners:
                 continue
-            runners[project] = Runner(project, self.env, self.opts.cache)
+            runners[project] = Runner(project, self.env, self.opts.cache, self.opts.timeout)
             if self.opts.cache:
                 self.quick_keys[project] = self.key(project, self.tree.quick)
                 if cache_may_hit(self.quick_keys[project]):

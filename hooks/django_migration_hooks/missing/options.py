@@ -20,7 +20,9 @@ SCHEMA: Mapping[str, str] = {
     "ignore-apps": "list[str]",
     "include-third-party": "bool",
     "cache": "bool",
+    "timeout": "int",
 }
+DEFAULT_TIMEOUT = 120  # seconds one Django run may take; then its process group is ended
 
 
 class Options(NamedTuple):
@@ -34,6 +36,7 @@ class Options(NamedTuple):
     cache: bool
     base: str | None
     python_from_config: bool = False
+    timeout: int = DEFAULT_TIMEOUT
 
 
 def options_from(args: argparse.Namespace | None, config: Any) -> Options:
@@ -47,6 +50,9 @@ def options_from(args: argparse.Namespace | None, config: Any) -> Options:
     env = dict(config.get("env", {}))
     env.update(getattr(args, "env", None) or [])
     ignore_apps = {*config.get("ignore-apps", []), *(getattr(args, "ignore_app", None) or [])}
+    timeout = pick("timeout", "timeout", DEFAULT_TIMEOUT)
+    if timeout <= 0:
+        raise HookError(f"timeout must be a positive number of seconds, got {timeout}")
     return Options(
         mode=mode,
         python=pick("python", "python", None),
@@ -58,6 +64,7 @@ def options_from(args: argparse.Namespace | None, config: Any) -> Options:
         cache=not getattr(args, "no_cache", False) and bool(config.get("cache", True)),
         base=getattr(args, "base", None),
         python_from_config=not getattr(args, "python", None) and bool(config.get("python")),
+        timeout=timeout,
     )
 
 

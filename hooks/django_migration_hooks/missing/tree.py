@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import stat
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -15,18 +16,38 @@ if TYPE_CHECKING:
 
 
 def _hash_file(path: str, digest: Any) -> int:
-    """Add a file's content to `digest` (a submodule's: its HEAD); its ctime in ns, or 0."""
-    try:
-        with open(path, "rb") as f:
-            digest.update(hashlib.sha256(f.read(8 * 1024 * 1024)).digest())
-            return os.fstat(f.fileno()).st_ctime_ns
-    except IsADirectoryError:
-        from django_migration_hooks import _git
+    """Add a file's content to `digest` (a submodule's: its HEAD); its ctime in ns, or 0.
 
-        head = _git.run("rev-parse", "HEAD", cwd=path, ok=(0, 128)).stdout.strip()
-        digest.update(f"<submodule {head}>".encode())
+    Only a regular file is read (never blocking: a FIFO or a device is hashed by its kind).
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except IsADirectoryError:
+        return _hash_submodule(path, digest)
     except OSError:
         digest.update(b"<unreadable>")
+        return 0
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            return _hash_submodule(path, digest)
+        digest.update(f"<special {stat.S_IFMT(info.st_mode)}>".encode())
+        return info.st_ctime_ns
+    with os.fdopen(fd, "rb") as f:
+        try:
+            digest.update(hashlib.sha256(f.read(8 * 1024 * 1024)).digest())
+        except OSError:
+            digest.update(b"<unreadable>")
+            return 0
+        return info.st_ctime_ns
+
+
+def _hash_submodule(path: str, digest: Any) -> int:
+    from django_migration_hooks import _git
+
+    head = _git.run("rev-parse", "HEAD", cwd=path, ok=(0, 128)).stdout.strip()
+    digest.update(f"<submodule {head}>".encode())
     return 0
 
 
