@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import base64
 import configparser
+import contextlib
 import hashlib
 import json
 import os
@@ -403,21 +404,42 @@ PROBE = (
 )
 
 
+# Isolated (-I: neither the working directory nor PYTHON* variables nor the user site on the
+# path), no bytecode written (-B), run in an empty directory of its own: what the probe finds is
+# the interpreter's environment, never a module of the repository.
+PROBE_FLAGS = ("-I", "-B")
+PROBE_TIMEOUT = 60  # seconds; then the probe's whole process group is ended
+
+
 def probe(python: str) -> Probe | None:
     """Django's version in an interpreter's environment; None when Django is not importable."""
+    import signal
+    import tempfile
+
+    if os.sep in python:  # a path: it must still name it from the neutral directory
+        python = os.path.abspath(python)
+    with tempfile.TemporaryDirectory(prefix="dmh-probe-") as neutral:
+        try:
+            proc = subprocess.Popen(
+                (python, *PROBE_FLAGS, "-c", PROBE),
+                cwd=neutral,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except OSError:
+            return None
+        try:
+            stdout = proc.communicate(timeout=PROBE_TIMEOUT)[0]
+        except subprocess.TimeoutExpired:
+            stdout = b""
+        finally:
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)  # and whatever it started
+            proc.wait()
     try:
-        proc = subprocess.run(
-            (python, "-c", PROBE),
-            capture_output=True,
-            encoding="utf-8",
-            errors="replace",
-            stdin=subprocess.DEVNULL,
-            timeout=60,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    try:
-        data = json.loads(proc.stdout.strip().splitlines()[-1])
+        data = json.loads(stdout.decode("utf-8", "replace").strip().splitlines()[-1])
     except (ValueError, IndexError):
         return None
     if not isinstance(data, list) or len(data) != 5:

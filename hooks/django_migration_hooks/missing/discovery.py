@@ -56,7 +56,17 @@ def probe(python: str) -> Any:
     anew each time: it is probed every time."""
     from django_migration_hooks import _django
 
-    payload = json.dumps([CACHE_FORMAT, os.path.abspath(python), stable_env(os.environ)])
+    # what the answer depends on: the interpreter, the probe itself (code and flags) and the
+    # environment; never the repository or the working directory (the probe is isolated)
+    payload = json.dumps(
+        [
+            CACHE_FORMAT,
+            os.path.abspath(python),
+            _django.PROBE,
+            _django.PROBE_FLAGS,
+            stable_env(os.environ),
+        ]
+    )
     key = hashlib.sha256(payload.encode("utf-8", "surrogateescape")).hexdigest()
     path = os.path.join(cache_dir(), "probes", key + ".json")
     real = os.path.realpath(python)
