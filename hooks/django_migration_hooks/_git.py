@@ -39,6 +39,14 @@ def run(
     return proc
 
 
+def require_work_tree(cwd: str = ".") -> None:
+    """The one guard every hook runs first: HookError (one line, exit 2) unless cwd is inside a
+    git work tree (a bare repository or the .git folder is not)."""
+    inside = run("rev-parse", "--is-inside-work-tree", cwd=cwd).stdout.strip()
+    if inside != "true":
+        raise HookError("not inside a git work tree")
+
+
 def zsplit(output: str) -> list[str]:
     return [part for part in output.split("\0") if part]
 

@@ -369,6 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "steps, then check again",
     )
     args = p.parse_args(argv)
+    _git.require_work_tree()
     config = load_config(HOOK_ID, SCHEMA)
     given = bool(args.filenames)
     paths = args.filenames or tracked_files()

@@ -454,8 +454,12 @@ def collect() -> Result:
     return Result(findings, problems)
 
 
+UNREADABLE: list[str] = []  # what `check_repository` could not read (the `check` exit code)
+
+
 def check_repository() -> list[Finding]:
     result = collect()
+    UNREADABLE[:] = result.problems
     for problem in result.problems:
         print(f"{HOOK_ID}: {problem}", file=sys.stderr)
     return unsuppressed(result.findings, load_config(HOOK_ID, SCHEMA))
@@ -538,6 +542,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="comment out offending rules in .gitignore-style files, then check again",
     )
     args = p.parse_args(argv)
+    _git.require_work_tree()
     config = load_config(HOOK_ID, SCHEMA)
     fixed: list[str] = []
     if args.fix:

@@ -299,8 +299,12 @@ def _staged(paths: Sequence[str]) -> list[bytes | None]:
     return _index_contents(list(paths), tracked_files()[1])
 
 
+UNREADABLE: list[str] = []  # what `check_repository` could not read (the `check` exit code)
+
+
 def check_repository() -> list[Finding]:
     findings, problems = scan_repository()
+    UNREADABLE[:] = problems
     for problem in problems:
         print(problem, file=sys.stderr)
     return unsuppressed(findings, load_config(HOOK_ID, SCHEMA), _staged)
@@ -310,6 +314,7 @@ def check_repository() -> list[Finding]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = hook_parser(HOOK_ID, "Report conflicting, broken or circular migration graphs.")
     args = parser.parse_args(argv)
+    _git.require_work_tree()
     config = load_config(HOOK_ID, SCHEMA)
     findings, problems = scan_repository()
     for problem in problems:

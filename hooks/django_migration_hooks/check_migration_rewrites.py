@@ -549,6 +549,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "PRE_COMMIT_FROM_REF, origin/HEAD, origin/main, origin/master, main, master)",
     )
     args = parser.parse_args(argv)
+    _git.require_work_tree()
     return report(run_check(args.base, os.environ), args)
 
 

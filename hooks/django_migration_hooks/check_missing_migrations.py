@@ -17,7 +17,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from django_migration_hooks import rules
+from django_migration_hooks import _git, rules
 from django_migration_hooks._hook import parser as hook_parser
 from django_migration_hooks._report import Finding, handles_errors, report, unsuppressed
 from django_migration_hooks.missing.once import once_per_run
@@ -103,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
 @handles_errors(HOOK_ID)
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _git.require_work_tree()
     if args.filenames and not any_relevant(args.filenames):
         return 0  # nothing that can change the verdict: do not start Django
 

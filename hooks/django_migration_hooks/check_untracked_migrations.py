@@ -131,6 +131,7 @@ def check_repository() -> list[Finding]:
 def main(argv: Sequence[str] | None = None) -> int:
     p = parser(HOOK_ID, __doc__.splitlines()[0] if __doc__ else HOOK_ID)
     args = p.parse_args(argv)
+    _git.require_work_tree()
     return report(check_repository(), args)
 
 

@@ -63,7 +63,7 @@ def check(path: str) -> tuple[list[Finding], bool]:
     """Every hook's findings, and whether a hook could not read a file it had to read."""
     if not os.path.isdir(path):
         raise HookError(f"{path}: not a directory")
-    _git.root(path)  # fails clearly outside a repository
+    _git.require_work_tree(path)
     os.chdir(path)
     findings: list[Finding] = []
     unreadable = False
