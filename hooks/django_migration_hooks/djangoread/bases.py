@@ -105,6 +105,9 @@ class NameResolver:
         if path not in self._modules:
             text = self.tree.read(path)
             tree: ast.Module | None = None
+            if text is None and path in self.tree.unreadable:
+                self.problems.append(f"{self.tree.unreadable[path]}; its app is not checked")
+                self.unparsable.add(path)
             if text is not None:
                 try:
                     tree = ast.parse(text, path)

@@ -100,7 +100,10 @@ class ModelIndex(SignatureReader):
         for path in self.app_modules(app):
             if posixpath.basename(path) in NOT_MODEL_MODULES:
                 continue  # read on demand when a model imports from them
-            text = self.tree.read(path) or ""
+            text = self.tree.read(path)
+            if text is None:
+                self.module(path)  # unreadable: recorded, and its app is not checked
+                continue
             if "class " not in text or not any(m in text for m in MODEL_MARKERS):
                 continue  # cannot define a model class with fields or Meta
             tree = self.module(path)

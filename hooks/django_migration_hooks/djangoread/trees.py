@@ -1,12 +1,16 @@
 """Repository files at one revision: the working tree, the index or a commit.
 
-`SourceTree.read(path)` returns a file's text, or None when it is absent or unreadable.
+`SourceTree.read(path)` returns a file's text, or None when it is absent or unreadable (then
+`unreadable[path]` says why, in one line). Python files are decoded as Python's importer does
+(a PEP 263 coding cookie, a BOM), other files as UTF-8.
 `DiskTree` reads the working tree, `GitTree` a commit or the index through one `BlobReader`
 (a `git cat-file --batch` process shared by the trees of a run).
 """
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import subprocess
 from collections.abc import Iterable
 
@@ -22,6 +26,7 @@ class SourceTree:
         self.paths = sorted(paths)
         self._cache: dict[str, str | None] = {}
         self.problems: list[str] = []
+        self.unreadable: dict[str, str] = {}  # path -> why it could not be read (one line)
 
     def read(self, path: str) -> str | None:
         if path not in self._cache:
@@ -34,6 +39,29 @@ class SourceTree:
     def close(self) -> None:
         """Release resources (the git reader process)."""
 
+    def _text(self, path: str, data: bytes) -> str | None:
+        """A file's bytes as text, or None (and why, in `unreadable`)."""
+        if len(data) > MAX_BYTES:
+            self.unreadable[path] = f"{path}: skipped, larger than {MAX_BYTES // (1024 * 1024)} MB"
+            return None
+        try:
+            return decode_source(path, data) if path.endswith(".py") else decode(path, data).text
+        except FileProblem as exc:
+            self.unreadable[path] = str(exc)
+            return None
+
+
+def decode_source(path: str, data: bytes) -> str:
+    """Python source as the importer decodes it: the PEP 263 cookie or BOM, else UTF-8, and
+    universal newlines. Python refuses a NUL byte: so does this."""
+    try:
+        text = importlib.util.decode_source(data)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        raise FileProblem(f"{path}: skipped, not valid Python source (encoding)") from None
+    if "\0" in text:
+        raise FileProblem(f"{path}: skipped, holds a NUL byte")
+    return text
+
 
 class DiskTree(SourceTree):
     """The working tree, relative to the current directory."""
@@ -41,14 +69,11 @@ class DiskTree(SourceTree):
     def _read(self, path: str) -> str | None:
         try:
             data = read_bytes(path, MAX_BYTES)  # a regular file only: never blocks on a FIFO
-        except FileProblem:
+        except FileProblem as exc:
+            if os.path.lexists(path):
+                self.unreadable[path] = str(exc)
             return None
-        if len(data) > MAX_BYTES:
-            return None
-        try:
-            return decode(path, data).text
-        except FileProblem:
-            return None
+        return self._text(path, data)
 
 
 class BlobReader:
@@ -110,12 +135,7 @@ class GitTree(SourceTree):
         if path not in self._known:
             return None
         data = self._reader.read(self._ids[path])
-        if data is None:
-            return None
-        try:
-            return decode(path, data).text
-        except FileProblem:
-            return None
+        return None if data is None else self._text(path, data)
 
     def read_many(self, paths: Iterable[str]) -> None:
         """Fetch many blobs in one round trip (fills the cache)."""
@@ -124,10 +144,7 @@ class GitTree(SourceTree):
             return
         blobs = _git.cat_files([self._ids[p] for p in todo], cwd=self.cwd)
         for path, data in zip(todo, blobs, strict=True):
-            try:
-                self._cache[path] = None if data is None else decode(path, data).text
-            except FileProblem:
-                self._cache[path] = None
+            self._cache[path] = None if data is None else self._text(path, data)
 
     def close(self) -> None:
         if self._owns_reader:
