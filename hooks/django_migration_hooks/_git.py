@@ -21,16 +21,21 @@ def run(
     *args: str, cwd: str = ".", stdin: str | None = None, ok: Sequence[int] = (0,)
 ) -> subprocess.CompletedProcess[str]:
     try:
-        proc = subprocess.run(
+        raw = subprocess.run(
             ("git", *args),
             cwd=cwd,
-            input=stdin,
+            input=None if stdin is None else stdin.encode("utf-8", "surrogateescape"),
             capture_output=True,
-            encoding="utf-8",
-            errors="surrogateescape",
         )
     except FileNotFoundError:
         raise HookError("git is not installed or not on PATH") from None
+    # decoded by hand: text mode would turn a "\r" in a path into "\n" (universal newlines)
+    proc = subprocess.CompletedProcess(
+        raw.args,
+        raw.returncode,
+        raw.stdout.decode("utf-8", "surrogateescape"),
+        raw.stderr.decode("utf-8", "surrogateescape"),
+    )
     if proc.returncode not in ok:
         message = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
         if "not a git repository" in message:

@@ -50,3 +50,13 @@ def test_cat_files_reads_paths_holding_newlines_and_spaces(repo: Path) -> None:
     git(repo, "add", HIDER, "a b\nc.py")
     names = [f":{HIDER}", ":./a b\nc.py", "HEAD:shop/models.py", ":absent.py", "HEAD:shop"]
     assert _git.cat_files(names) == [b"hidden\n", b"spaced\n", MODELS.encode(), None, None]
+
+
+def test_a_carriage_return_in_a_staged_name_keeps_the_commit_shape(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, {"shop/models.py": MODELS_WITH_PRICE, "a\rb.py": "\n"})
+    git(repo, "add", "shop/models.py", "a\rb.py")
+    assert _git.staged_files() == ["a\rb.py", "shop/models.py"]
+    assert main(["--mode", "static", "shop/models.py", "a\rb.py"]) == 1
+    assert capsys.readouterr().out.split(" ")[1] == "DMH102"
