@@ -404,8 +404,8 @@ def test_unreadable_migration_is_one_stderr_line(
     assert run(capsys) == (
         1,
         [],
-        "shop/migrations/0003_bin.py: not valid UTF-8 and no coding cookie, Python cannot "
-        "read it\n",
+        "check-migration-conflicts: shop/migrations/0003_bin.py: not valid UTF-8 and no coding "
+        "cookie, Python cannot read it\n",
     )
 
 

@@ -40,8 +40,19 @@ def run(
         message = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
         if "not a git repository" in message:
             raise HookError(f"{os.path.abspath(cwd)} is not inside a git repository")
-        raise HookError(f"git {args[0]} failed: {message}")
+        raise HookError(f"git {_command(args)} failed: {message}")
     return proc
+
+
+def _command(args: Sequence[str]) -> str:
+    """The git command of an argv (`status` in `--no-optional-locks -c k=v status -z`)."""
+    words = iter(args)
+    for word in words:
+        if word in ("-c", "-C"):
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return args[0] if args else "git"
 
 
 def require_work_tree(cwd: str = ".") -> None:

@@ -306,7 +306,7 @@ def check_repository() -> list[Finding]:
     findings, problems = scan_repository()
     UNREADABLE[:] = problems
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(f"{HOOK_ID}: {problem}", file=sys.stderr)
     return unsuppressed(findings, load_config(HOOK_ID, SCHEMA), _staged)
 
 
@@ -318,7 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = load_config(HOOK_ID, SCHEMA)
     findings, problems = scan_repository()
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(f"{HOOK_ID}: {problem}", file=sys.stderr)
     code = report(unsuppressed(findings, config, _staged), args)
     return max(code, EXIT_FINDINGS if problems else code)
 
