@@ -66,5 +66,21 @@ def check(filenames: Sequence[str], opts: Options, notices: list[str]) -> list[F
         except Unavailable as exc:
             if opts.mode == "django":
                 raise HookError(f"{exc}; or use --mode static") from None
+            _settings_wanted(opts, exc)
             notices.append(f"{HOOK_ID}: notice: {exc}; using the static tier (--mode static)")
             return check_static(filenames, opts.base, notices)
+
+
+def _settings_wanted(opts: Options, exc: Exception) -> None:
+    """An error when an interpreter with Django is there and only the settings are missing:
+    the user meant the Django tier, and a passing hook's notice is hidden by pre-commit."""
+    from django_migration_hooks.missing.discovery import Unavailable, resolve_interpreter
+
+    try:
+        python, _ = resolve_interpreter(".", opts)
+    except (Unavailable, HookError):  # no Django anywhere: the static tier is the one
+        return
+    raise HookError(
+        f"{exc}, though {python} has Django: pass --settings MODULE (or --project "
+        "DIR:MODULE) for the Django tier, or --mode static for the static one"
+    )
