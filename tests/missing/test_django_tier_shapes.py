@@ -174,3 +174,87 @@ def test_settings_in_dotenv_used(
         f"shop/models.py:20:5: DMH101 shop.Product: field name changed, no migration {FIX_SHOP}\n",
         "",
     )
+
+
+SHELF = """\
+from django.contrib.postgres.fields import ArrayField, IntegerRangeField
+from django.db import models
+
+
+class Shelf(models.Model):
+    tags = ArrayField(models.CharField(max_length=10), default=list)
+    years = IntegerRangeField(null=True)
+"""
+
+# what makemigrations writes for it (with a driver installed), plus an extension
+SHELF_MIGRATION = """\
+import django.contrib.postgres.fields
+import django.contrib.postgres.fields.ranges
+from django.contrib.postgres.operations import HStoreExtension
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("catalog", "0001_initial")]
+
+    operations = [
+        HStoreExtension(),
+        migrations.CreateModel(
+            name="Shelf",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "tags",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=10), default=list, size=None
+                    ),
+                ),
+                ("years", django.contrib.postgres.fields.ranges.IntegerRangeField(null=True)),
+            ],
+        ),
+    ]
+"""
+
+
+def test_contrib_postgres_without_a_driver(
+    django_env: DjangoEnv,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _, python, template = django_env
+    probe = subprocess.run([str(python), "-c", "import psycopg"], capture_output=True, check=False)
+    assert probe.returncode == 1  # no driver in the project's environment
+    repo = make_repo(tmp_path, template)
+    edit(
+        repo,
+        "proj/settings.py",
+        '    "catalog",\n',
+        '    "catalog",\n    "django.contrib.postgres",\n',
+    )
+    edit(
+        repo,
+        "catalog/models/__init__.py",
+        "from .book import Book\n",
+        "from .book import Book\nfrom .shelf import Shelf\n",
+    )
+    write(
+        repo,
+        {"catalog/models/shelf.py": SHELF, "catalog/migrations/0002_shelf.py": SHELF_MIGRATION},
+    )
+    monkeypatch.chdir(repo)
+    args = ["--python", str(python), "--mode", "django"]
+    assert main(args) == 0
+    assert capsys.readouterr() == ("", "")
+    edit(repo, "catalog/models/shelf.py", "max_length=10", "max_length=20")
+    assert main(args) == 1
+    assert capsys.readouterr() == (
+        "catalog/models/shelf.py:6:5: DMH101 catalog.Shelf: field tags changed, no migration "
+        "(fix: python manage.py makemigrations catalog)\n",
+        "",
+    )

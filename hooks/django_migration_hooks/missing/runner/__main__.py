@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # checked as modules of the package; run with this directory 
         _operation,
     )
     from django_migration_hooks.missing.runner.dmh_patches import (
+        _postgres_without_driver,
         _precise_bytecode_stamps,
         _Questions,
         _speed_up_plan,
@@ -67,7 +68,13 @@ else:
         set_repository,
     )
     from dmh_locate import _Locator, _models_file, _operation
-    from dmh_patches import _precise_bytecode_stamps, _Questions, _speed_up_plan, _swap_databases
+    from dmh_patches import (
+        _postgres_without_driver,
+        _precise_bytecode_stamps,
+        _Questions,
+        _speed_up_plan,
+        _swap_databases,
+    )
 
 MARKER = "@@django-migration-hooks-runner@@"
 EXIT_NO_DJANGO = 3
@@ -106,6 +113,7 @@ def _load_settings(root: str, settings_module: str) -> Any:
             _missing_variable(exc),
         ) from None
     _swap_databases(settings)
+    _postgres_without_driver()
 
     try:
         django.setup()
