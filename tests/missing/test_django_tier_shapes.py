@@ -258,3 +258,52 @@ def test_contrib_postgres_without_a_driver(
         "(fix: python manage.py makemigrations catalog)\n",
         "",
     )
+
+
+@pytest.mark.parametrize(
+    ("app", "files", "hint"),
+    [
+        pytest.param(
+            "rest_framework",
+            {"requirements.txt": "Django>=4.2\ndjangorestframework==3.15.2  # API\n"},
+            "; add djangorestframework to additional_dependencies (requirements.txt names it)",
+            id="requirements-txt",
+        ),
+        pytest.param(
+            "taggit",
+            {
+                "pyproject.toml": '[project]\nname = "x"\n'
+                'dependencies = [\n  "django-taggit>=5",\n]\n'
+            },
+            "; add django-taggit to additional_dependencies (pyproject.toml names it)",
+            id="pyproject",
+        ),
+        pytest.param(
+            "celery_tools",
+            {"requirements/base.txt": "celery-tools\n"},
+            "; add celery-tools to additional_dependencies (requirements/base.txt names it)",
+            id="same-name",
+        ),
+        pytest.param("rest_framework", {"requirements.txt": "Django\n"}, "", id="not-named"),
+    ],
+)
+def test_missing_app_module_names_the_distribution(
+    django_env: DjangoEnv,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    app: str,
+    files: dict[str, str],
+    hint: str,
+) -> None:
+    _, python, template = django_env
+    repo = make_repo(tmp_path, template)
+    edit(repo, "proj/settings.py", '    "catalog",\n', f'    "catalog",\n    "{app}",\n')
+    write(repo, files)
+    monkeypatch.chdir(repo)
+    assert main(["--python", str(python), "--mode", "django"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        "check-missing-migrations: error: django.setup() failed: ModuleNotFoundError: "
+        f"No module named '{app}'{hint}\n",
+    )

@@ -55,6 +55,7 @@ if TYPE_CHECKING:  # checked as modules of the package; run with this directory 
         _speed_up_plan,
         _swap_databases,
     )
+    from django_migration_hooks.missing.runner.dmh_requirements import providing
 else:
     from dmh_code_cache import _MigrationImporter
     from dmh_failures import (
@@ -75,6 +76,7 @@ else:
         _speed_up_plan,
         _swap_databases,
     )
+    from dmh_requirements import providing
 
 MARKER = "@@django-migration-hooks-runner@@"
 EXIT_NO_DJANGO = 3
@@ -83,6 +85,30 @@ EXIT_NO_DJANGO = 3
 def _emit(payload: dict[str, Any], stream: Any) -> None:
     stream.write("\n" + MARKER + json.dumps(payload) + "\n")
     stream.flush()
+
+
+def _hint(exc: BaseException, root: str) -> str:
+    """For a module that is not installed (not the project's own): the requirement of the
+    repository that provides it, to add to the hook's environment."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ModuleNotFoundError) and current.name:
+            top = current.name.split(".", 1)[0]
+            repo = repository() or root
+            if any(os.path.exists(os.path.join(d, top)) for d in (root, repo)) or any(
+                os.path.exists(os.path.join(d, top + ".py")) for d in (root, repo)
+            ):
+                return ""
+            found = providing(current.name, [repo, root])
+            if found is None:
+                return ""
+            dist, path = found
+            where = os.path.relpath(path, repo)
+            return f"; add {dist} to additional_dependencies ({where} names it)"
+        current = current.__cause__ or current.__context__
+    return ""
 
 
 def _load_settings(root: str, settings_module: str) -> Any:
@@ -109,7 +135,8 @@ def _load_settings(root: str, settings_module: str) -> Any:
         where = _user_frame(exc, root)
         raise RunnerError(
             "settings",
-            f"importing settings {settings_module!r} failed{_at(where)}: {_reason(exc)}",
+            f"importing settings {settings_module!r} failed{_at(where)}: {_reason(exc)}"
+            f"{_hint(exc, root)}",
             _missing_variable(exc),
         ) from None
     _swap_databases(settings)
@@ -121,7 +148,7 @@ def _load_settings(root: str, settings_module: str) -> Any:
         where = _user_frame(exc, root)
         raise RunnerError(
             "setup",
-            f"django.setup() failed{_at(where)}: {_reason(exc)}",
+            f"django.setup() failed{_at(where)}: {_reason(exc)}{_hint(exc, root)}",
             _missing_variable(exc),
         ) from None
     return django
@@ -200,7 +227,7 @@ def _execute(
         where = _user_frame(exc, root)
         raise RunnerError(
             "command",
-            f"{command_app} makemigrations failed{_at(where)}: {_reason(exc)}",
+            f"{command_app} makemigrations failed{_at(where)}: {_reason(exc)}{_hint(exc, root)}",
         ) from None
     finally:
         for name, value in saved.items():
