@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from django_migration_hooks import _django
+from django_migration_hooks import _django, _git
 from django_migration_hooks import check_missing_migrations as hook
 from django_migration_hooks._config import Config, load_config
 from django_migration_hooks._report import Finding, unsuppressed
@@ -616,6 +616,23 @@ def tree_digests() -> tuple[str, str]:
     with ThreadPoolExecutor(max_workers=4) as pool:
         tree = Tree(pool)
         return tree.quick, tree.digest()
+
+
+@pytest.mark.parametrize("where", ["myenv", "backend/.venv-3.12"])
+def test_virtualenv_outside_gitignore_neither_hashed_nor_listed(git_repo: Path, where: str) -> None:
+    write(git_repo, {"shop/models.py": "a = 1\n", "backend/app.py": ""})
+    git_commit(git_repo)
+    venv_file = f"{where}/lib/python3.12/site-packages/pkg/models.py"
+    write(git_repo, {f"{where}/pyvenv.cfg": "home = /usr/bin\n", venv_file: "x = 1\n"})
+    first = tree_digests()
+    write(git_repo, {venv_file: "x = 2\n"})
+    assert tree_digests() == first
+    assert _git.virtualenvs() == [where]
+    assert venv_file not in _git.ls_files("*.py", others=True)
+    assert _git.untracked_files() == []
+    write(git_repo, {"backend/new.py": ""})  # anything else untracked still counts
+    assert tree_digests()[1] != first[1]
+    assert _git.untracked_files() == ["backend/new.py"]
 
 
 def test_tree_digest_follows_content(git_repo: Path) -> None:

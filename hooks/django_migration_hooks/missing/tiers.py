@@ -66,9 +66,17 @@ def check(filenames: Sequence[str], opts: Options, notices: list[str]) -> list[F
         except Unavailable as exc:
             if opts.mode == "django":
                 raise HookError(f"{exc}; or use --mode static") from None
-            _settings_wanted(opts, exc)
+            if _has_models([*tree.tracked, *tree.untracked]):
+                _settings_wanted(opts, exc)
             notices.append(f"{HOOK_ID}: notice: {exc}; using the static tier (--mode static)")
             return check_static(filenames, opts.base, notices)
+
+
+def _has_models(paths: Sequence[str]) -> bool:
+    """Whether the repository has something for the Django tier: models or migrations."""
+    return any(
+        p.endswith(("models.py", "/migrations/__init__.py")) or "models/" in p for p in paths
+    )
 
 
 def _settings_wanted(opts: Options, exc: Exception) -> None:
