@@ -22,7 +22,6 @@ from tests.missing.test_django_tier import (
     django_verdict,
     edit,
     make_repo,
-    pycache,  # noqa: F401 - a fixture
 )
 
 pytestmark = pytest.mark.django
