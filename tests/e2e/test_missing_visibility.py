@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import git, git_commit, run_pre_commit, write
+from tests.conftest import BIN, git, git_commit, run_pre_commit, write
 from tests.e2e.test_missing_static import PROJECT
 from tests.test_check_missing_migrations import E2E_PROJECT
 
@@ -102,3 +103,27 @@ def test_mode_django_makes_the_fallback_a_failure(
     assert errors[0].endswith(
         "pass --python PATH, or add Django to additional_dependencies; or use --mode static"
     )
+
+
+def test_no_settings_error_only_with_the_repositorys_own_django(
+    consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str]
+) -> None:
+    path, rev = hooks_repo
+    project = {k: v for k, v in PROJECT.items() if k != "manage.py"}
+    write(consumer, {**project, **_config(path, rev), ".gitignore": ".venv\n"})
+    git_commit(consumer)
+    run = ("run", "--all-files", "--color", "never")
+    # Django merely on PATH (another project's virtualenv): the static tier, as before
+    on_path = {"PATH": os.pathsep.join((str(BIN), GIT_ONLY["PATH"]))}
+    passed = run_pre_commit(consumer, pre_commit_home, *run, env=on_path)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    # the repository's own virtualenv has Django: the missing settings are an error
+    (consumer / ".venv").symlink_to(Path(sys.prefix))
+    failed = run_pre_commit(consumer, pre_commit_home, *run, env=GIT_ONLY)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert (
+        "check-missing-migrations: error: no Django settings found (no manage.py, wsgi.py, "
+        "asgi.py or pytest DJANGO_SETTINGS_MODULE names one), though ./.venv/bin/python has "
+        "Django: pass --settings MODULE (or --project DIR:MODULE) for the Django tier, or "
+        "--mode static for the static one"
+    ) in failed.stdout.splitlines()

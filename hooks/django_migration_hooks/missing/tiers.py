@@ -79,16 +79,25 @@ def _has_models(paths: Sequence[str]) -> bool:
     )
 
 
-def _settings_wanted(opts: Options, exc: Exception) -> None:
-    """An error when an interpreter with Django is there and only the settings are missing:
-    the user meant the Django tier, and a passing hook's notice is hidden by pre-commit."""
-    from django_migration_hooks.missing.discovery import Unavailable, resolve_interpreter
+# interpreters that happen to be there rather than belong to the repository or the hook
+_INCIDENTAL = ("PATH", "VIRTUAL_ENV")
 
-    try:
-        python, _ = resolve_interpreter(".", opts)
-    except (Unavailable, HookError):  # no Django anywhere: the static tier is the one
-        return
-    raise HookError(
-        f"{exc}, though {python} has Django: pass --settings MODULE (or --project "
-        "DIR:MODULE) for the Django tier, or --mode static for the static one"
-    )
+
+def _settings_wanted(opts: Options, exc: Exception) -> None:
+    """An error when the repository's own interpreter (its virtualenv, Poetry or Pipenv
+    environment, `--python`) or the hook's (`additional_dependencies`) has Django and only the
+    settings are missing: the user meant the Django tier, and a passing hook's notice is hidden
+    by pre-commit. A Django that is merely on PATH or in an activated virtualenv says nothing."""
+    from django_migration_hooks import _django
+    from django_migration_hooks.missing.discovery import probe
+
+    explicit, configured = (None, opts.python) if opts.python_from_config else (opts.python, None)
+    for candidate in _django.interpreters(".", explicit, configured):
+        if candidate.source in _INCIDENTAL:
+            continue
+        found = probe(candidate.path) if opts.cache else _django.probe(candidate.path)
+        if found is not None:
+            raise HookError(
+                f"{exc}, though {candidate.path} has Django: pass --settings MODULE (or "
+                "--project DIR:MODULE) for the Django tier, or --mode static for the static one"
+            )
