@@ -7,6 +7,7 @@ end-to-end runs through the real pre-commit at the bottom.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from django_migration_hooks import _django
+from django_migration_hooks import _django, _git
 from django_migration_hooks import check_missing_migrations as hook
 from django_migration_hooks._config import Config, load_config
 from django_migration_hooks._report import Finding, unsuppressed
@@ -216,6 +217,82 @@ def test_monorepo_projects_discovered(git_repo: Path) -> None:
         _django.Project("backend", "config.settings.dev", "backend/manage.py", "backend/manage.py"),
         _django.Project("services/api/src", "api.settings", "services/api/src/api/asgi.py", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("DJANGO_SETTINGS_MODULE=proj.settings\n", "proj.settings", id="plain"),
+        pytest.param(
+            "export DJANGO_SETTINGS_MODULE = 'proj.settings'\n", "proj.settings", id="export"
+        ),
+        pytest.param(
+            'SECRET_KEY=x\nDJANGO_SETTINGS_MODULE="proj.dev" # local\n', "proj.dev", id="quoted"
+        ),
+        pytest.param("DJANGO_SETTINGS_MODULE=proj.dev  # local\n", "proj.dev", id="comment"),
+        pytest.param(
+            "DJANGO_SETTINGS_MODULE=proj.a\nDJANGO_SETTINGS_MODULE=proj.b\n", "proj.b", id="last"
+        ),
+        pytest.param("# DJANGO_SETTINGS_MODULE=proj.a\n", None, id="commented-out"),
+        pytest.param("MY_DJANGO_SETTINGS_MODULE=proj.a\n", None, id="other-name"),
+        pytest.param("DJANGO_SETTINGS_MODULE=\n", None, id="empty"),
+    ],
+)
+def test_settings_from_dotenv(text: str, expected: str | None) -> None:
+    assert _django.settings_from_dotenv(text.encode()) == expected
+
+
+DOTENV_MANAGE = (
+    "import os\nfrom dotenv import load_dotenv\n\nload_dotenv()\n"
+    'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "{}")\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        pytest.param(
+            # babybuddy: manage.py loads .env and names no settings
+            {"manage.py": "from dotenv import load_dotenv\n", ".env": "DMS=proj.dev\n"},
+            _django.Project(".", "proj.dev", ".env", "manage.py"),
+            id="manage-loads-dotenv",
+        ),
+        pytest.param(
+            {"manage.py": DOTENV_MANAGE.format("proj.base"), ".env": "DMS=proj.dev\n"},
+            _django.Project(".", "proj.dev", ".env", "manage.py"),
+            id="dotenv-before-setdefault",
+        ),
+        pytest.param(
+            # manage.py that never reads .env: its own default
+            {
+                "manage.py": DOTENV_MANAGE.format("proj.base").replace("dotenv", "x"),
+                ".env": "DMS=proj.dev\n",
+            },
+            _django.Project(".", "proj.base", "manage.py", "manage.py"),
+            id="manage-ignores-dotenv",
+        ),
+        pytest.param(
+            {"src/x.py": "", ".env": "export DMS='proj.dev'\n"},
+            _django.Project(".", "proj.dev", ".env", None),
+            id="dotenv-alone",
+        ),
+    ],
+)
+def test_settings_from_dotenv_discovered(
+    git_repo: Path, files: dict[str, str], expected: _django.Project
+) -> None:
+    files = {k: v.replace("DMS", "DJANGO_SETTINGS_MODULE") for k, v in files.items()}
+    write(
+        git_repo,
+        {
+            **files,
+            "proj/__init__.py": "",
+            "proj/base.py": "",
+            "proj/dev.py": "",
+            ".gitignore": ".env\n",
+        },
+    )
+    assert _django.discover_projects() == [expected]
 
 
 def test_explicit_settings_not_found_error(
@@ -541,6 +618,23 @@ def tree_digests() -> tuple[str, str]:
         return tree.quick, tree.digest()
 
 
+@pytest.mark.parametrize("where", ["myenv", "backend/.venv-3.12"])
+def test_virtualenv_outside_gitignore_neither_hashed_nor_listed(git_repo: Path, where: str) -> None:
+    write(git_repo, {"shop/models.py": "a = 1\n", "backend/app.py": ""})
+    git_commit(git_repo)
+    venv_file = f"{where}/lib/python3.12/site-packages/pkg/models.py"
+    write(git_repo, {f"{where}/pyvenv.cfg": "home = /usr/bin\n", venv_file: "x = 1\n"})
+    first = tree_digests()
+    write(git_repo, {venv_file: "x = 2\n"})
+    assert tree_digests() == first
+    assert _git.virtualenvs() == [where]
+    assert venv_file not in _git.ls_files("*.py", others=True)
+    assert _git.untracked_files() == []
+    write(git_repo, {"backend/new.py": ""})  # anything else untracked still counts
+    assert tree_digests()[1] != first[1]
+    assert _git.untracked_files() == ["backend/new.py"]
+
+
 def test_tree_digest_follows_content(git_repo: Path) -> None:
     write(git_repo, {"shop/models.py": "a = 1\n", ".gitignore": ".env\n", ".env": "X=1\n"})
     git_commit(git_repo)
@@ -656,12 +750,33 @@ def test_auto_mode_without_settings_falls_back_with_notice(
 
     monkeypatch.setitem(sys.modules, "django_migration_hooks._static_check", Static)
     write(git_repo, {"shop/models.py": ""})
-    assert main(["shop/models.py"]) == 0
+    # an interpreter without Django: the static tier is the only one
+    venv = git_repo.parent / "bare"
+    subprocess.run((sys.executable, "-m", "venv", "--without-pip", venv), check=True)
+    assert main(["--python", str(venv / "bin" / "python"), "shop/models.py"]) == 0
     assert capsys.readouterr() == (
         "",
         "check-missing-migrations: notice: no Django settings found (no manage.py, wsgi.py, "
         "asgi.py or pytest DJANGO_SETTINGS_MODULE names one); using the static tier "
         "(--mode static)\nshop/models.py: skipped, not valid UTF-8\n",
+    )
+
+
+def test_auto_mode_without_settings_but_with_django_error(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the hook's own environment has Django here: the user wants the Django tier
+    git_dir = os.path.dirname(shutil.which("git") or "git")
+    monkeypatch.setenv("PATH", os.pathsep.join((os.path.dirname(sys.executable), git_dir)))
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    write(git_repo, {"shop/models.py": ""})
+    assert main(["shop/models.py"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        "check-missing-migrations: error: no Django settings found (no manage.py, wsgi.py, "
+        "asgi.py or pytest DJANGO_SETTINGS_MODULE names one), though "
+        f"{sys.executable} has Django: pass --settings MODULE (or --project DIR:MODULE) for "
+        "the Django tier, or --mode static for the static one\n",
     )
 
 

@@ -134,6 +134,30 @@ def settings_from_pytest_config(path: str) -> str | None:
     return None
 
 
+_DOTENV_RE = re.compile(
+    rb"^[ \t]*(?:export[ \t]+)?" + SETTINGS_VARIABLE.encode() + rb"[ \t]*=[ \t]*(.*?)[ \t]*$",
+    re.M,
+)
+DOTENV = ".env"
+# an entry point that loads `.env` itself: its `DJANGO_SETTINGS_MODULE` wins there
+_LOADS_DOTENV = (b"dotenv", b"read_env", b"environ.Env")
+
+
+def settings_from_dotenv(data: bytes) -> str | None:
+    """`DJANGO_SETTINGS_MODULE` in a `.env` file (python-dotenv, django-environ): `NAME=value`,
+    `export NAME=value`, quoted or not, a `#` comment after an unquoted value; the last wins."""
+    value = None
+    for match in _DOTENV_RE.finditer(data):
+        raw = match.group(1)
+        if raw[:1] in (b'"', b"'"):
+            end = raw.find(raw[:1], 1)
+            raw = raw[1:end] if end > 0 else b""
+        else:
+            raw = raw.split(b" #", 1)[0].split(b"\t#", 1)[0].strip()
+        value = raw.decode("utf-8", "replace").strip()
+    return value or None
+
+
 def valid_module(name: str) -> bool:
     return bool(_MODULE_RE.fullmatch(name))
 
@@ -192,12 +216,17 @@ def discover_projects(files: Iterable[str] | None = None) -> list[Project]:
     rank = {"manage.py": 0, "pyproject.toml": 1, "pytest.ini": 1, "setup.cfg": 1, "tox.ini": 1}
     ordered = sorted(files, key=lambda p: (rank.get(p.rsplit("/", 1)[-1], 2), p.count("/"), p))
     projects: dict[str, Project] = {}
+    dotenv_dirs = ["."]  # the repository's root, and the directory of each entry point
     for path in ordered:
         name = path.rsplit("/", 1)[-1]
         directory = os.path.dirname(path) or "."
+        source = path
         if name in ENTRY_POINTS:
             data = _read(path)
             settings = settings_from_python(data) if data is not None else None
+            dotenv_dirs.append(directory)
+            if data is not None and any(word in data for word in _LOADS_DOTENV):
+                source, settings = _from_dotenv(directory, path, settings)
         else:
             settings = settings_from_pytest_config(path)
         if not settings or not valid_module(settings):
@@ -208,9 +237,25 @@ def discover_projects(files: Iterable[str] | None = None) -> list[Project]:
         if root in projects:
             continue
         projects[root] = Project(
-            root, settings, path, path if name == "manage.py" else _manage_in(root)
+            root, settings, source, path if name == "manage.py" else _manage_in(root)
         )
+    # a `.env` where no entry point or pytest config names the settings (babybuddy)
+    for directory in dict.fromkeys(dotenv_dirs):
+        path, settings = _from_dotenv(directory, "", None)
+        if not settings or not valid_module(settings):
+            continue
+        root = module_root(settings, directory)
+        if root is not None and root not in projects:
+            projects[root] = Project(root, settings, path, _manage_in(root))
     return sorted(projects.values())
+
+
+def _from_dotenv(directory: str, path: str, settings: str | None) -> tuple[str, str | None]:
+    """(where, settings): the `.env` of `directory` when it names settings, else the given."""
+    dotenv = DOTENV if directory == "." else f"{directory}/{DOTENV}"
+    data = _read(dotenv) if os.path.isfile(dotenv) else None
+    found = settings_from_dotenv(data) if data is not None else None
+    return (dotenv, found) if found and valid_module(found) else (path, settings)
 
 
 def _manage_in(root: str) -> str | None:

@@ -80,17 +80,51 @@ def ref_exists(ref: str, cwd: str = ".") -> bool:
     return proc.returncode == 0
 
 
+def virtualenvs(cwd: str = ".") -> list[str]:
+    """Virtualenvs (folders with a `pyvenv.cfg`) at the top of the work tree or one level
+    down, repo-relative: installed code, never the repository's, whatever .gitignore says."""
+    found: list[str] = []
+
+    def dirs(path: str) -> list[os.DirEntry[str]]:
+        try:
+            with os.scandir(path) as entries:
+                return [e for e in entries if e.name != ".git" and e.is_dir(follow_symlinks=False)]
+        except OSError:
+            return []
+
+    for top in dirs(cwd):
+        if os.path.isfile(os.path.join(top.path, "pyvenv.cfg")):
+            found.append(top.name)
+            continue
+        found.extend(
+            f"{top.name}/{sub.name}"
+            for sub in dirs(top.path)
+            if os.path.isfile(os.path.join(sub.path, "pyvenv.cfg"))
+        )
+    return sorted(found)
+
+
+def outside_virtualenvs(pathspecs: Sequence[str], cwd: str = ".") -> list[str]:
+    """`pathspecs` (everything when empty) without the virtualenvs in the work tree."""
+    excluded = [f":(exclude){path}/" for path in virtualenvs(cwd)]
+    return [*(pathspecs or (["."] if excluded else [])), *excluded]
+
+
 def ls_files(*pathspecs: str, cwd: str = ".", others: bool = False) -> list[str]:
-    """Tracked files (plus untracked, not ignored ones with others=True), repo-relative."""
+    """Tracked files (plus untracked, not ignored ones with others=True, outside
+    virtualenvs), repo-relative."""
     args = ["ls-files", "-z", "--cached"]
+    specs = list(pathspecs)
     if others:
         args += ["--others", "--exclude-standard"]
-    return sorted(set(zsplit(run(*args, "--", *pathspecs, cwd=cwd).stdout)))
+        specs = outside_virtualenvs(specs, cwd)
+    return sorted(set(zsplit(run(*args, "--", *specs, cwd=cwd).stdout)))
 
 
 def untracked_files(*pathspecs: str, cwd: str = ".") -> list[str]:
-    """Files on disk that git does not track and does not ignore."""
-    args = ("ls-files", "-z", "--others", "--exclude-standard", "--", *pathspecs)
+    """Files on disk that git does not track and does not ignore (outside virtualenvs)."""
+    specs = outside_virtualenvs(pathspecs, cwd)
+    args = ("ls-files", "-z", "--others", "--exclude-standard", "--", *specs)
     return sorted(set(zsplit(run(*args, cwd=cwd).stdout)))
 
 

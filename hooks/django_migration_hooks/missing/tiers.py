@@ -66,5 +66,38 @@ def check(filenames: Sequence[str], opts: Options, notices: list[str]) -> list[F
         except Unavailable as exc:
             if opts.mode == "django":
                 raise HookError(f"{exc}; or use --mode static") from None
+            if _has_models([*tree.tracked, *tree.untracked]):
+                _settings_wanted(opts, exc)
             notices.append(f"{HOOK_ID}: notice: {exc}; using the static tier (--mode static)")
             return check_static(filenames, opts.base, notices)
+
+
+def _has_models(paths: Sequence[str]) -> bool:
+    """Whether the repository has something for the Django tier: models or migrations."""
+    return any(
+        p.endswith(("models.py", "/migrations/__init__.py")) or "models/" in p for p in paths
+    )
+
+
+# interpreters that happen to be there rather than belong to the repository or the hook
+_INCIDENTAL = ("PATH", "VIRTUAL_ENV")
+
+
+def _settings_wanted(opts: Options, exc: Exception) -> None:
+    """An error when the repository's own interpreter (its virtualenv, Poetry or Pipenv
+    environment, `--python`) or the hook's (`additional_dependencies`) has Django and only the
+    settings are missing: the user meant the Django tier, and a passing hook's notice is hidden
+    by pre-commit. A Django that is merely on PATH or in an activated virtualenv says nothing."""
+    from django_migration_hooks import _django
+    from django_migration_hooks.missing.discovery import probe
+
+    explicit, configured = (None, opts.python) if opts.python_from_config else (opts.python, None)
+    for candidate in _django.interpreters(".", explicit, configured):
+        if candidate.source in _INCIDENTAL:
+            continue
+        found = probe(candidate.path) if opts.cache else _django.probe(candidate.path)
+        if found is not None:
+            raise HookError(
+                f"{exc}, though {candidate.path} has Django: pass --settings MODULE (or "
+                "--project DIR:MODULE) for the Django tier, or --mode static for the static one"
+            )

@@ -98,6 +98,9 @@ class Tree:
             "--ignored=matching" if keyed else "--ignored=no",
             "--ignore-submodules=dirty",  # a submodule whose commit moved is listed
             "--no-renames",
+            "--",
+            # a virtualenv not in .gitignore: thousands of files no project edits
+            *_git.outside_virtualenvs([]),
         )
         self._newest = 0  # the newest ctime (ns) of the files the digest covers
         self._stats = pool.submit(self._stat_digest) if keyed else None

@@ -56,7 +56,10 @@ interactively when you run `makemigrations`.
         limitations="""\
 Django must be importable by the project's interpreter (or installed with
 `additional_dependencies`), and the settings must import: provide placeholders for secrets with
-`env`. Apps without a `migrations` package are skipped, as `makemigrations` without app labels
+`env`; an app whose module is missing from the hook's environment is named with the requirement
+that provides it. `django.contrib.postgres` needs no driver (stand-ins for the two Django modules
+that import it, when none is installed); a migration importing the driver itself still does.
+Apps without a `migrations` package are skipped, as `makemigrations` without app labels
 does. The relevance pre-filter learns the helper modules outside any app (e.g.
 `common/fields.py`) from a Django run: until the first run in a checkout, a commit touching only
 such a file is not checked (CI with `--all-files` still is); pre-commit passes no filename for a

@@ -37,9 +37,11 @@ if TYPE_CHECKING:  # checked as modules of the package; run with this directory 
         RunnerError,
         _at,
         _inside,
-        _last_line,
         _missing_variable,
+        _reason,
         _user_frame,
+        repository,
+        set_repository,
     )
     from django_migration_hooks.missing.runner.dmh_locate import (
         _Locator,
@@ -47,16 +49,34 @@ if TYPE_CHECKING:  # checked as modules of the package; run with this directory 
         _operation,
     )
     from django_migration_hooks.missing.runner.dmh_patches import (
+        _postgres_without_driver,
         _precise_bytecode_stamps,
         _Questions,
         _speed_up_plan,
         _swap_databases,
     )
+    from django_migration_hooks.missing.runner.dmh_requirements import providing
 else:
     from dmh_code_cache import _MigrationImporter
-    from dmh_failures import RunnerError, _at, _inside, _last_line, _missing_variable, _user_frame
+    from dmh_failures import (
+        RunnerError,
+        _at,
+        _inside,
+        _missing_variable,
+        _reason,
+        _user_frame,
+        repository,
+        set_repository,
+    )
     from dmh_locate import _Locator, _models_file, _operation
-    from dmh_patches import _precise_bytecode_stamps, _Questions, _speed_up_plan, _swap_databases
+    from dmh_patches import (
+        _postgres_without_driver,
+        _precise_bytecode_stamps,
+        _Questions,
+        _speed_up_plan,
+        _swap_databases,
+    )
+    from dmh_requirements import providing
 
 MARKER = "@@django-migration-hooks-runner@@"
 EXIT_NO_DJANGO = 3
@@ -65,6 +85,30 @@ EXIT_NO_DJANGO = 3
 def _emit(payload: dict[str, Any], stream: Any) -> None:
     stream.write("\n" + MARKER + json.dumps(payload) + "\n")
     stream.flush()
+
+
+def _hint(exc: BaseException, root: str) -> str:
+    """For a module that is not installed (not the project's own): the requirement of the
+    repository that provides it, to add to the hook's environment."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ModuleNotFoundError) and current.name:
+            top = current.name.split(".", 1)[0]
+            repo = repository() or root
+            if any(os.path.exists(os.path.join(d, top)) for d in (root, repo)) or any(
+                os.path.exists(os.path.join(d, top + ".py")) for d in (root, repo)
+            ):
+                return ""
+            found = providing(current.name, [repo, root])
+            if found is None:
+                return ""
+            dist, path = found
+            where = os.path.relpath(path, repo)
+            return f"; add {dist} to additional_dependencies ({where} names it)"
+        current = current.__cause__ or current.__context__
+    return ""
 
 
 def _load_settings(root: str, settings_module: str) -> Any:
@@ -91,10 +135,12 @@ def _load_settings(root: str, settings_module: str) -> Any:
         where = _user_frame(exc, root)
         raise RunnerError(
             "settings",
-            f"importing settings {settings_module!r} failed{_at(where)}: {_last_line(exc)}",
+            f"importing settings {settings_module!r} failed{_at(where)}: {_reason(exc)}"
+            f"{_hint(exc, root)}",
             _missing_variable(exc),
         ) from None
     _swap_databases(settings)
+    _postgres_without_driver()
 
     try:
         django.setup()
@@ -102,20 +148,27 @@ def _load_settings(root: str, settings_module: str) -> Any:
         where = _user_frame(exc, root)
         raise RunnerError(
             "setup",
-            f"django.setup() failed{_at(where)}: {_last_line(exc)}",
+            f"django.setup() failed{_at(where)}: {_reason(exc)}{_hint(exc, root)}",
             _missing_variable(exc),
         ) from None
     return django
 
 
+CHECK_ARGS = ("--check", "--dry-run", "--no-input")
+
+
 def _options(command: Any) -> dict[str, Any]:
-    """`makemigrations --dry-run --no-input` with the command's own defaults otherwise."""
+    """What `makemigrations --check --dry-run --no-input` gives the command (a project's own
+    command may insist on `check_changes`), its own defaults otherwise."""
     parser = command.create_parser("manage.py", "makemigrations")
-    options = vars(parser.parse_args([]))
+    try:
+        options = vars(parser.parse_args(list(CHECK_ARGS)))
+    except SystemExit:  # a command of its own without these options
+        options = vars(parser.parse_args([]))
     options.update(
         dry_run=True,
         interactive=False,
-        check_changes=False,
+        check_changes=True,
         verbosity=1,
         merge=False,
         empty=False,
@@ -164,6 +217,7 @@ def _execute(
         with contextlib.redirect_stdout(log):
             command.execute(**options)
     except SystemExit as exc:
+        # with check_changes, Django exits with status 1 when there are changes
         if exc.code not in (0, 1, None):
             raise RunnerError(
                 "command",
@@ -173,7 +227,7 @@ def _execute(
         where = _user_frame(exc, root)
         raise RunnerError(
             "command",
-            f"{command_app} makemigrations failed{_at(where)}: {_last_line(exc)}",
+            f"{command_app} makemigrations failed{_at(where)}: {_reason(exc)}{_hint(exc, root)}",
         ) from None
     finally:
         for name, value in saved.items():
@@ -196,7 +250,7 @@ def _conflicts(root: str) -> tuple[Any, dict[str, Any]]:
     except BaseException as exc:  # noqa: B036
         where = _user_frame(exc, root)
         raise RunnerError(
-            "loader", f"loading migrations failed{_at(where)}: {_last_line(exc)}"
+            "loader", f"loading migrations failed{_at(where)}: {_reason(exc)}"
         ) from None
 
 
@@ -231,7 +285,7 @@ def _apps(
     """The apps with pending operations or conflicts, each with its operations' locations."""
     from django.apps import apps
 
-    locator = _Locator()
+    locator = _Locator(_in_repository)
     result_apps: list[dict[str, Any]] = []
     for app_config in apps.get_app_configs():
         label = app_config.label
@@ -262,6 +316,10 @@ def _apps(
         if entry["operations"] or entry["conflicts"]:
             result_apps.append(entry)
     return result_apps
+
+
+def _in_repository(path: str) -> bool:
+    return _inside(path, repository() or os.getcwd())
 
 
 def _imported_files() -> list[str]:
@@ -298,6 +356,7 @@ def main() -> int:
     parser.add_argument("--code-cache", help="directory for the migration code cache")
     args = parser.parse_args()
     root = os.path.realpath(args.root)
+    set_repository(os.getcwd())  # started in the repository's root
     os.chdir(root)
     if args.precise_bytecode_stamps:
         _precise_bytecode_stamps(root)

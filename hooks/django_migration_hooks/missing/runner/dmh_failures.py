@@ -17,6 +17,18 @@ _ENV_PATTERNS = (
 )
 
 
+# the repository (the hook's working directory): locations are shown relative to it
+_repository: list[str] = []
+
+
+def set_repository(path: str) -> None:
+    _repository[:] = [os.path.realpath(path)]
+
+
+def repository() -> str:
+    return _repository[0] if _repository else ""
+
+
 class RunnerError(Exception):
     def __init__(self, kind: str, message: str, variable: str = "") -> None:
         super().__init__(message)
@@ -25,9 +37,20 @@ class RunnerError(Exception):
         self.variable = variable
 
 
-def _last_line(exc: BaseException) -> str:
-    text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    return text.splitlines()[-1] if text else type(exc).__name__
+REASON_MAX = 500  # characters of an exception's message kept in the one-line error
+
+
+def _reason(exc: BaseException) -> str:
+    """`Type: message` on one line, the whole message (a multi-line one joined), so the line
+    that says why is never lost; a SyntaxError's last line (its message, not the code)."""
+    lines = traceback.format_exception_only(type(exc), exc)
+    text = "".join(lines).strip()
+    if not text:
+        return type(exc).__name__
+    if isinstance(exc, SyntaxError):
+        return text.splitlines()[-1]
+    reason = " ".join(line.strip() for line in text.splitlines() if line.strip())
+    return reason if len(reason) <= REASON_MAX else reason[: REASON_MAX - 3] + "..."
 
 
 def _missing_variable(exc: BaseException) -> str:
@@ -44,7 +67,9 @@ def _missing_variable(exc: BaseException) -> str:
 
 
 def _user_frame(exc: BaseException, root: str) -> str:
-    """'path:line' of the innermost traceback frame inside the project, if any."""
+    """'path:line' of the innermost traceback frame inside the project (or the repository
+    around it), if any; the path relative to the repository."""
+    root = _repository[0] if _repository and _inside(root, _repository[0]) else root
     if isinstance(exc, SyntaxError) and exc.filename:
         return f"{_rel(exc.filename, root)}:{exc.lineno or 1}"
     where = ""

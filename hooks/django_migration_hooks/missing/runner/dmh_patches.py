@@ -102,3 +102,69 @@ def _speed_up_plan() -> None:
 
     # a private method: not in the stubs
     MigrationGraph._generate_plan = _generate_plan  # type: ignore[attr-defined]
+
+
+def _postgres_without_driver() -> None:
+    """`django.contrib.postgres` importable without psycopg or psycopg2.
+
+    Its app config, fields and operations import `psycopg_any` and `signals`, which import the
+    driver; what they take from it (range types, type handlers registered when a connection is
+    made) is used on a connection only, and every database is the dummy backend here. Only when
+    neither driver is installed: stand-ins for those two modules (range values compare as the
+    driver's do; anything else they lack fails to import, naming the driver).
+    """
+    import importlib.util
+    import ipaddress
+    import sys
+    import types
+
+    if any(importlib.util.find_spec(name) is not None for name in ("psycopg", "psycopg2")):
+        return
+
+    class Range:
+        def __init__(
+            self, lower: Any = None, upper: Any = None, bounds: str = "[)", empty: bool = False
+        ) -> None:
+            self.lower, self.upper, self.bounds, self.empty = lower, upper, bounds, empty
+
+        def _key(self) -> tuple[Any, ...]:
+            return (type(self).__name__, self.lower, self.upper, self.bounds, self.empty)
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Range) and self._key() == other._key()
+
+        def __hash__(self) -> int:
+            return hash(self._key())
+
+        def __repr__(self) -> str:
+            return f"{type(self).__name__}({self.lower!r}, {self.upper!r}, {self.bounds!r})"
+
+    any_module = types.ModuleType("django.db.backends.postgresql.psycopg_any")
+    any_module.__doc__ = "stand-in: neither psycopg nor psycopg2 is installed"
+    ranges = {name: type(name, (Range,), {}) for name in ("DateRange", "DateTimeTZRange")}
+    ranges.update(NumericRange=type("NumericRange", (Range,), {}))
+    ranges.update(DateTimeRange=type("DateTimeRange", (Range,), {}))
+    vars(any_module).update(
+        Range=Range,
+        RANGE_TYPES=(Range,),
+        is_psycopg3=True,
+        Inet=ipaddress.ip_address,
+        **ranges,
+    )
+
+    def register_type_handlers(connection: Any, **kwargs: Any) -> None:
+        if getattr(connection, "vendor", None) == "postgresql":
+            raise ImportError("psycopg (or psycopg2) is not installed")
+
+    def get_type_oids(*args: Any) -> Any:
+        raise ImportError("psycopg (or psycopg2) is not installed")
+
+    signals = types.ModuleType("django.contrib.postgres.signals")
+    vars(signals).update(
+        register_type_handlers=register_type_handlers,
+        get_type_oids=get_type_oids,
+        get_hstore_oids=get_type_oids,
+        get_citext_oids=get_type_oids,
+    )
+    sys.modules.setdefault(any_module.__name__, any_module)
+    sys.modules.setdefault(signals.__name__, signals)
