@@ -17,8 +17,6 @@ from django_migration_hooks.check_missing_migrations import main
 from tests.conftest import git_commit, write
 from tests.missing.test_django_tier import (
     FIX_SHOP,
-    _isolated_cache,  # noqa: F401 - an autouse fixture
-    django_env,  # noqa: F401 - a fixture
     django_verdict,
     edit,
     make_repo,
@@ -63,7 +61,7 @@ def _with_tools_command(repo: Path, command: str, where: str = "") -> None:
 
 @pytest.mark.parametrize("verdict", [0, 1], ids=["clean", "changed"])
 def test_makemigrations_insisting_on_check_runs(
-    django_env: DjangoEnv,  # noqa: F811
+    django_env: DjangoEnv,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -87,7 +85,7 @@ def test_makemigrations_insisting_on_check_runs(
 
 
 def test_multi_line_error_keeps_the_reason_and_repository_paths(
-    django_env: DjangoEnv,  # noqa: F811
+    django_env: DjangoEnv,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -110,7 +108,7 @@ def test_multi_line_error_keeps_the_reason_and_repository_paths(
 
 
 def test_field_inherited_from_an_installed_base_located_at_the_model(
-    django_env: DjangoEnv,  # noqa: F811
+    django_env: DjangoEnv,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -148,7 +146,7 @@ def test_field_inherited_from_an_installed_base_located_at_the_model(
 
 
 def test_settings_in_dotenv_used(
-    django_env: DjangoEnv,  # noqa: F811
+    django_env: DjangoEnv,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -221,7 +219,7 @@ class Migration(migrations.Migration):
 
 
 def test_contrib_postgres_without_a_driver(
-    django_env: DjangoEnv,  # noqa: F811
+    django_env: DjangoEnv,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -287,7 +285,7 @@ def test_contrib_postgres_without_a_driver(
     ],
 )
 def test_missing_app_module_names_the_distribution(
-    django_env: DjangoEnv,  # noqa: F811
+    django_env: DjangoEnv,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
