@@ -31,7 +31,7 @@ from django_migration_hooks.missing.options import (
 )
 from django_migration_hooks.missing.relevance import any_relevant
 from django_migration_hooks.missing.runner_control import RUNNER as RUNNER
-from django_migration_hooks.missing.tiers import check
+from django_migration_hooks.missing.tiers import check, ran_static
 
 RULES = rules.for_hook(HOOK_ID)
 
@@ -121,7 +121,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for notice in notices:
             print(notice, file=sys.stderr)
         code = report(findings, args)
-        record(code)
+        # The Django tier checks the whole project, whatever files pre-commit passed: the later
+        # invocations of a split run reuse its code. The static tier checks the apps of the
+        # files it was given: each invocation reports its own.
+        if not ran_static(opts, notices):
+            record(code)
         return code
 
 

@@ -62,3 +62,32 @@ def test_static_tier_without_django_in_the_hook_env(
     )
     # the hook environment really has no Django
     assert "No module named" not in ci.stdout + ci.stderr
+
+
+def test_a_split_all_files_run_reports_what_a_later_invocation_finds(
+    consumer: Path, pre_commit_home: Path, hooks_repo: tuple[Path, str]
+) -> None:
+    """pre-commit splits a long file list into several invocations (argv over 128 KiB): the
+    static tier's verdict depends on the files each one gets, so none may reuse another's."""
+    path, rev = hooks_repo
+    filler = {
+        f"aaa/module_with_a_long_name_so_that_the_file_list_is_split_{i:04}.py": ""
+        for i in range(2500)
+    }
+    write(consumer, {**E2E_PROJECT, **filler, "aaa/__init__.py": "", "aaa/models.py": ""})
+    write(
+        consumer,
+        {
+            ".pre-commit-config.yaml": f"repos:\n- repo: {path}\n  rev: {rev}\n  hooks:\n"
+            "  - id: check-missing-migrations\n    args: [--mode, static]\n",
+            "shop/models.py": PROJECT["shop/models.py"].replace(
+                "class Product(models.Model):\n",
+                "class Product(models.Model):\n    note = models.TextField(default='')\n",
+            ),
+        },
+    )
+    git_commit(consumer)
+    ci = run_pre_commit(consumer, pre_commit_home, "run", "--all-files", "--color", "never")
+    assert ci.returncode == 1, ci.stdout + ci.stderr
+    findings = [line for line in ci.stdout.splitlines() if " DMH103 " in line]
+    assert findings and all(line.startswith("shop/models.py:") for line in findings), ci.stdout

@@ -10,6 +10,13 @@ from typing import Any
 from django_migration_hooks._report import Finding, HookError
 from django_migration_hooks.missing.options import HOOK_ID, Options
 
+STATIC_FALLBACK = "using the static tier (--mode static)"
+
+
+def ran_static(opts: Options, notices: Sequence[str]) -> bool:
+    """Whether the static tier gave the verdict: its verdict depends on the files it was given."""
+    return opts.mode == "static" or any(n.endswith(STATIC_FALLBACK) for n in notices)
+
 
 def static_tier() -> Any:
     try:
@@ -68,7 +75,7 @@ def check(filenames: Sequence[str], opts: Options, notices: list[str]) -> list[F
                 raise HookError(f"{exc}; or use --mode static") from None
             if _has_models([*tree.tracked, *tree.untracked]):
                 _settings_wanted(opts, exc)
-            notices.append(f"{HOOK_ID}: notice: {exc}; using the static tier (--mode static)")
+            notices.append(f"{HOOK_ID}: notice: {exc}; {STATIC_FALLBACK}")
             return check_static(filenames, opts.base, notices)
 
 
