@@ -304,3 +304,22 @@ def test_missing_app_module_names_the_distribution(
         "check-missing-migrations: error: django.setup() failed: ModuleNotFoundError: "
         f"No module named '{app}'{hint}\n",
     )
+
+
+def test_databases_that_is_not_a_dict_is_one_line_naming_the_setting(
+    django_env: DjangoEnv,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _, python, template = django_env
+    repo = make_repo(tmp_path, template)
+    settings = repo / "proj" / "settings.py"
+    settings.write_text(settings.read_text() + "\nDATABASES = 5\n")
+    monkeypatch.chdir(repo)
+    assert main(["--python", str(python), "--mode", "django"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        "check-missing-migrations: error: settings 'proj.settings': settings.DATABASES must be "
+        "a dict of database aliases, not int\n",
+    )

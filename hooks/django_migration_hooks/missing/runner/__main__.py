@@ -139,7 +139,10 @@ def _load_settings(root: str, settings_module: str) -> Any:
             f"{_hint(exc, root)}",
             _missing_variable(exc),
         ) from None
-    _swap_databases(settings)
+    try:
+        _swap_databases(settings)
+    except TypeError as exc:
+        raise RunnerError("settings", f"settings {settings_module!r}: {exc}") from None
     _postgres_without_driver()
 
     try:

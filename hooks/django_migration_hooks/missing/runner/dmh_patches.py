@@ -10,7 +10,11 @@ from typing import Any
 def _swap_databases(settings: Any) -> None:
     """Every alias on the dummy backend, before anything reads settings.DATABASES."""
     wrapped = settings._wrapped
-    aliases = list(getattr(wrapped, "DATABASES", None) or {}) or ["default"]
+    configured = getattr(wrapped, "DATABASES", None) or {}
+    if not isinstance(configured, dict):
+        kind = type(configured).__name__
+        raise TypeError(f"settings.DATABASES must be a dict of database aliases, not {kind}")
+    aliases = list(configured) or ["default"]
     if "default" not in aliases:
         aliases.insert(0, "default")
     wrapped.DATABASES = {alias: {"ENGINE": "django.db.backends.dummy"} for alias in aliases}
