@@ -406,6 +406,37 @@ def test_models_without_migrations(git_repo: Path, capsys: pytest.CaptureFixture
     )
 
 
+@pytest.mark.parametrize(
+    ("installed", "sandbox"),
+    (
+        pytest.param("['shop']", [], id="not-installed"),
+        pytest.param(
+            "['shop', 'apps.user']", ["sandbox/apps/user/models.py:4:1: DMH204"], id="installed"
+        ),
+    ),
+)
+def test_models_nobody_installs_are_no_app(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], installed: str, sandbox: list[str]
+) -> None:
+    """django-oscar's sandbox/apps/user: sample models, no AppConfig, no migrations, and not in
+    the INSTALLED_APPS of the repository's settings: Django never loads them."""
+    write(
+        git_repo,
+        {
+            "sandbox/settings.py": f"INSTALLED_APPS = {installed}\n",
+            "sandbox/apps/__init__.py": "",
+            "sandbox/apps/user/__init__.py": "",
+            "sandbox/apps/user/models.py": MODELS,
+            "shop/__init__.py": "",
+            "shop/models.py": MODELS,
+        },
+    )
+    code, out, err = run(capsys)
+    found = sorted(" ".join(line.split(" ")[:2]) for line in out)
+    assert (code, err) == (1, "")
+    assert found == sorted(["shop/models.py:4:1: DMH204", *sandbox])
+
+
 def test_config_ignores_a_code(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(
         git_repo,

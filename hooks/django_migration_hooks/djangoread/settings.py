@@ -93,3 +93,30 @@ def installed_names(paths: Iterable[str], read: TextReader) -> set[str]:
             ):
                 names.add(node.value)
     return names
+
+
+def installed_apps(paths: Iterable[str], read: TextReader) -> set[str] | None:
+    """Every string in the INSTALLED_APPS-holding settings modules that could name an app
+    (`shop`, `apps.shop`, `apps.shop.apps.ShopConfig`); None when no settings module has one."""
+    names: set[str] | None = None
+    for tree in _trees(paths, read, "INSTALLED_APPS"):
+        names = set() if names is None else names
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and all(part.isidentifier() for part in node.value.split("."))
+            ):
+                names.add(node.value)
+    return names
+
+
+def names_app(names: Iterable[str], app_path: str) -> bool:
+    """Whether a settings string names the app folder (`apps.shop` names `src/apps/shop`; an
+    AppConfig path names its app's folder; a plain label names a folder of that name)."""
+    for name in names:
+        parts = name.split(".")
+        for end in range(len(parts), 0, -1):
+            if f"/{app_path}".endswith("/" + "/".join(parts[:end])):
+                return True
+    return False
