@@ -122,3 +122,22 @@ def test_check_reports_one_finding_per_problem(
     assert main(["check", "--select", "DMH1,DMH2", "."]) == 1
     out = capsys.readouterr().out.splitlines()
     assert [line.split(" ")[:2] for line in out] == [["shop/models.py:4:1:", "DMH204"]]
+
+
+def test_check_exit_2_is_one_line_without_the_notices_before_it(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        git_repo,
+        {
+            "shop/__init__.py": "",
+            "shop/models.py": "from django.db import models\n",
+            # read by check-migration-rewrites, after check-missing-migrations said its notice
+            "pyproject.toml": "[tool.django-migration-hooks.check-migration-rewrites]\nallow = 5\n",
+        },
+    )
+    git_commit(git_repo)
+    assert main(["check", "."]) == 2
+    out, err = capsys.readouterr()
+    assert (out, err.count("\n")) == ("", 1)
+    assert err.startswith("django-migration-hooks: error: ")

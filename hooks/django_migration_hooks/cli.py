@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import os
+import sys
 from collections.abc import Sequence
 from types import ModuleType
 
@@ -67,9 +70,12 @@ def check(path: str) -> tuple[list[Finding], bool]:
     os.chdir(path)
     findings: list[Finding] = []
     unreadable = False
-    for module in hook_modules():
-        findings.extend(module.check_repository())
-        unreadable |= bool(getattr(module, "UNREADABLE", ()))
+    said = io.StringIO()  # the hooks' notices: printed after a complete run, not before an error
+    with contextlib.redirect_stderr(said):
+        for module in hook_modules():
+            findings.extend(module.check_repository())
+            unreadable |= bool(getattr(module, "UNREADABLE", ()))
+    sys.stderr.write(said.getvalue())
     return one_finding_per_problem(findings), unreadable
 
 
