@@ -130,9 +130,9 @@ def test_check_exit_2_is_one_line_without_the_notices_before_it(
     write(
         git_repo,
         {
-            "shop/__init__.py": "",
-            "shop/models.py": "from django.db import models\n",
-            # read by check-migration-rewrites, after check-missing-migrations said its notice
+            # check-deploy-makemigrations says it skipped this file, then
+            # check-migration-rewrites finds its configuration invalid
+            ".gitlab-ci.yml": "test: [python manage.py makemigrations\n",
             "pyproject.toml": "[tool.django-migration-hooks.check-migration-rewrites]\nallow = 5\n",
         },
     )
