@@ -853,3 +853,27 @@ def test_graph_is_checked_where_migration_modules_puts_migrations(
         ],
         "",
     )
+
+
+def test_a_migration_name_with_commas_colons_and_percent_is_a_migration(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Django loads any module name not starting with `_` or `~`: `0002_b,c:d%0A` is a leaf."""
+    odd = "0002_b,c:d%0A"
+    commit_tree(
+        git_repo,
+        app(
+            "shop",
+            {
+                "0001_initial": mig(),
+                "0002_a": mig("shop.0001_initial"),
+                odd: mig("shop.0001_initial"),
+            },
+        ),
+    )
+    code, out, err = run(capsys)
+    assert (code, err) == (1, "")
+    assert sorted(line.split(": DMH401 ")[0] for line in out) == [
+        "shop/migrations/0002_a.py:7:9",
+        f"shop/migrations/{odd}.py:7:9",
+    ]
