@@ -25,20 +25,15 @@ class Text(NamedTuple):
 def read_bytes(path: str, max_bytes: int = MAX_BYTES) -> bytes:
     """A regular file's bytes, at most max_bytes: never blocks on a FIFO or reads a device."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        f = open_regular(path)
     except FileNotFoundError:
         raise FileProblem(f"{path}: no such file (broken symlink?)") from None
     except IsADirectoryError:
         raise FileProblem(f"{path}: is a directory") from None
     except OSError as exc:
         raise FileProblem(f"{path}: cannot read: {exc.strerror}") from None
-    with os.fdopen(fd, "rb") as f:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise FileProblem(f"{path}: is a directory")
-        if not stat.S_ISREG(info.st_mode):
-            raise FileProblem(f"{path}: skipped, not a regular file")
-        if info.st_size > max_bytes:
+    with f:
+        if os.fstat(f.fileno()).st_size > max_bytes:
             raise FileProblem(f"{path}: skipped, larger than {max_bytes // (1024 * 1024)} MB")
         try:
             return f.read(max_bytes + 1)

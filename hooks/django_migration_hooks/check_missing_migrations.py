@@ -31,21 +31,17 @@ from django_migration_hooks.missing.options import (
 )
 from django_migration_hooks.missing.relevance import any_relevant
 from django_migration_hooks.missing.runner_control import RUNNER as RUNNER
-from django_migration_hooks.missing.tiers import check, ran_static
+from django_migration_hooks.missing.tiers import check
 
 RULES = rules.for_hook(HOOK_ID)
 
 
 def _work_tree(paths: Sequence[str]) -> list[str | None]:
-    from django_migration_hooks._files import FileProblem, read_text
+    """The files' texts in the work tree (None where unreadable), for `# noqa`; read only when
+    there are findings."""
+    from django_migration_hooks.djangoread.apps import read_disk
 
-    texts: list[str | None] = []
-    for path in paths:
-        try:
-            texts.append(read_text(path).text)
-        except FileProblem:
-            texts.append(None)
-    return texts
+    return [read_disk(path) for path in paths]
 
 
 def check_repository() -> list[Finding]:
@@ -53,7 +49,7 @@ def check_repository() -> list[Finding]:
 
     config = load_config(HOOK_ID, SCHEMA)
     notices: list[str] = []
-    findings = check([], options_from(None, config), notices)
+    findings = check([], options_from(None, config), notices).findings
     for notice in notices:
         print(notice, file=sys.stderr)
     return unsuppressed(findings, config, _work_tree)
@@ -117,14 +113,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if earlier is not None:
             return earlier
         notices: list[str] = []
-        findings = unsuppressed(check(args.filenames, opts, notices), config, _work_tree)
+        verdict = check(args.filenames, opts, notices)
+        findings = unsuppressed(verdict.findings, config, _work_tree)
         for notice in notices:
             print(notice, file=sys.stderr)
         code = report(findings, args)
         # The Django tier checks the whole project, whatever files pre-commit passed: the later
         # invocations of a split run reuse its code. The static tier checks the apps of the
         # files it was given: each invocation reports its own.
-        if not ran_static(opts, notices):
+        if not verdict.static:
             record(code)
         return code
 

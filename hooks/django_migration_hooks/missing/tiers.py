@@ -5,17 +5,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django_migration_hooks._report import Finding, HookError
 from django_migration_hooks.missing.options import HOOK_ID, Options
-
-STATIC_FALLBACK = "using the static tier (--mode static)"
-
-
-def ran_static(opts: Options, notices: Sequence[str]) -> bool:
-    """Whether the static tier gave the verdict: its verdict depends on the files it was given."""
-    return opts.mode == "static" or any(n.endswith(STATIC_FALLBACK) for n in notices)
 
 
 def static_tier() -> Any:
@@ -35,10 +28,15 @@ def check_static(
     return found
 
 
-def check(filenames: Sequence[str], opts: Options, notices: list[str]) -> list[Finding]:
+class Verdict(NamedTuple):
+    findings: list[Finding]
+    static: bool  # the static tier's: it depends on the files it was given, not the whole project
+
+
+def check(filenames: Sequence[str], opts: Options, notices: list[str]) -> Verdict:
     """Findings of the selected tier (auto falls back to static with a notice)."""
     if opts.mode == "static":
-        return check_static(filenames, opts.base, notices)
+        return Verdict(check_static(filenames, opts.base, notices), static=True)
     from concurrent.futures import ThreadPoolExecutor
 
     from django_migration_hooks._django import candidate_files
@@ -69,14 +67,14 @@ def check(filenames: Sequence[str], opts: Options, notices: list[str]) -> list[F
                 if used == tracked:
                     raise
                 projects = prepare(opts, used)
-            return check_django(projects, opts, tree, confirm)
+            return Verdict(check_django(projects, opts, tree, confirm), static=False)
         except Unavailable as exc:
             if opts.mode == "django":
                 raise HookError(f"{exc}; or use --mode static") from None
             if _has_models([*tree.tracked, *tree.untracked]):
                 _settings_wanted(opts, exc)
-            notices.append(f"{HOOK_ID}: notice: {exc}; {STATIC_FALLBACK}")
-            return check_static(filenames, opts.base, notices)
+            notices.append(f"{HOOK_ID}: notice: {exc}; using the static tier (--mode static)")
+            return Verdict(check_static(filenames, opts.base, notices), static=True)
 
 
 def _has_models(paths: Sequence[str]) -> bool:
