@@ -34,7 +34,6 @@ from django_migration_hooks._report import (
     unsuppressed,
 )
 from django_migration_hooks.djangoread import apps as _apps
-from django_migration_hooks.djangoread import settings as _settings
 from django_migration_hooks.djangoread.apps import App
 from django_migration_hooks.ignore import IgnoreRule
 from django_migration_hooks.ignore.docker import DockerIgnore
@@ -345,23 +344,18 @@ def check_init(apps: Iterable[App]) -> list[Finding]:
     return findings
 
 
-def check_unmigrated(
-    apps: Iterable[App], read: Callable[[str], str | None], installed: set[str] | None = None
-) -> list[Finding]:
-    """DMH204: apps defining concrete models without any migration. A folder with models but
-    no AppConfig and no migrations package is an app only if the settings install it
-    (`installed`: the strings of the repository's INSTALLED_APPS modules, None if it has none)."""
+def check_unmigrated(apps: Iterable[App], read: Callable[[str], str | None]) -> list[Finding]:
+    """DMH204: apps defining concrete models without any migration (not sample models that no
+    settings module installs: django-oscar's sandbox/apps/user)."""
     findings = []
     for app in apps:
-        if app.migrations or app.migrations_off or TEST_DIRS & set(app.path.split("/")):
-            continue
         if (
-            installed is not None
-            and app.migrations_dir is None
-            and "AppConfig" not in (read(app.apps_py) or "" if app.apps_py else "")
-            and not _settings.names_app(installed, app.path)
+            app.migrations
+            or app.migrations_off
+            or app.not_installed
+            or TEST_DIRS & set(app.path.split("/"))
         ):
-            continue  # sample models nobody installs (django-oscar's sandbox/apps/user)
+            continue
         for module in app.models:
             models = _apps.concrete_models(read(module) or "")
             if models:
@@ -462,8 +456,7 @@ def collect() -> Result:
         findings += found
         problems += trouble
     findings += check_init(apps)
-    installed = _settings.installed_apps(files, _apps.read_disk)
-    findings += check_unmigrated(apps, _apps.read_disk, installed)
+    findings += check_unmigrated(apps, _apps.read_disk)
     return Result(findings, problems)
 
 

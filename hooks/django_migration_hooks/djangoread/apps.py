@@ -9,7 +9,9 @@ Stable API (other hooks import it; keep it backward compatible):
   ``None``, ``has_init`` whether ``migrations/__init__.py`` is present, ``migrations`` the migration
   modules directly in that folder (``__init__.py`` excluded, sorted), ``apps_py`` the repo-relative
   ``apps.py`` or ``None``, ``migrations_off`` whether ``MIGRATION_MODULES`` maps the label to
-  ``None``. ``App.join(name)`` joins a name under the app folder;
+  ``None``, ``not_installed`` whether it has models but no AppConfig, no migrations package and
+  no mention in the ``INSTALLED_APPS`` of the repository's settings. ``App.join(name)`` joins a
+  name under the app folder;
   ``App.future_migration()`` is the path of the next migration ``makemigrations`` would write.
 - ``find_apps(paths, read=read_disk) -> list[App]``: apps among repo-relative ``/`` file
   paths, sorted by path. A folder is an app when it has an ``apps.py`` defining an ``AppConfig``,
@@ -87,6 +89,9 @@ class App(NamedTuple):
     migrations: list[str]
     apps_py: str | None
     migrations_off: bool = False  # MIGRATION_MODULES maps the label to None
+    # models with no AppConfig and no migrations package that no INSTALLED_APPS of the
+    # repository's settings names: Django never loads them (sample code)
+    not_installed: bool = False
 
     def join(self, *names: str) -> str:
         return posixpath.join(self.path, *names) if self.path else posixpath.join(*names)
@@ -242,8 +247,19 @@ def _find_apps(paths: Iterable[str], read: TextReader) -> list[App]:
             apps.append(app)
             if app.apps_py is not None and "AppConfig" in (read(app.apps_py) or ""):
                 configs.add(directory)
-    apps = _merge_subpackages(apps, configs, _settings.installed_names(every, read))
-    return _apply_migration_modules(apps, every, _settings.migration_modules(every, read))
+    installed = _settings.installed_apps(every, read)
+    apps = _merge_subpackages(apps, configs, {name for name in installed or () if "." in name})
+    apps = _apply_migration_modules(apps, every, _settings.migration_modules(every, read))
+    if installed is None:
+        return apps
+    return [
+        app._replace(not_installed=True)
+        if app.migrations_dir is None
+        and app.path not in configs
+        and not _settings.names_app(installed, app.path)
+        else app
+        for app in apps
+    ]
 
 
 def _app(

@@ -6,8 +6,9 @@
   module (``None``: migrations off on purpose) from every ``MIGRATION_MODULES = {...}`` dict
   literal of the settings modules, wherever it is assigned (under an ``if`` too). A label the
   settings map to different values is dropped: the hook cannot tell which one runs.
-- ``installed_names(paths, read) -> set[str]``: the dotted string constants of the settings
-  modules (``"dojo.announcement"``): what ``INSTALLED_APPS`` may name.
+- ``installed_apps(paths, read) -> set[str] | None``: the string constants of the settings
+  modules that hold ``INSTALLED_APPS`` (``"shop"``, ``"dojo.announcement"``): what it may name;
+  ``None`` when no settings module has one. ``names_app(names, app_path)`` matches one.
 """
 
 from __future__ import annotations
@@ -78,21 +79,6 @@ def migration_modules(paths: Iterable[str], read: TextReader) -> dict[str, str |
                 for label, module in _literal_map(value).items():
                     seen.setdefault(label, set()).add(module)
     return {label: next(iter(found)) for label, found in seen.items() if len(found) == 1}
-
-
-def installed_names(paths: Iterable[str], read: TextReader) -> set[str]:
-    """Dotted string constants of the settings modules (candidates for INSTALLED_APPS)."""
-    names: set[str] = set()
-    for tree in _trees(paths, read, "INSTALLED_APPS"):
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Constant)
-                and isinstance(node.value, str)
-                and "." in node.value
-                and all(part.isidentifier() for part in node.value.split("."))
-            ):
-                names.add(node.value)
-    return names
 
 
 def installed_apps(paths: Iterable[str], read: TextReader) -> set[str] | None:
